@@ -1,0 +1,2 @@
+// dynalite ships no type declarations.
+declare module "dynalite";
