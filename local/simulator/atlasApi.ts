@@ -1,0 +1,99 @@
+import type { ServerResponse } from "node:http";
+import type { DigestVerifier } from "./digestVerifier.js";
+import { AtlasHttpError, atlasError, fail, UNAUTHORIZED_BODY } from "./errors.js";
+import type { FaultQueue, StatusFaultSpec } from "./faults.js";
+import { handlePeerRoute, parsePeerRoute } from "./peerRoutes.js";
+import type { PeerStore } from "./peers.js";
+import { RATE_LIMIT, type RateLimitWindow } from "./rateLimit.js";
+import type { RecordedRequest } from "./recorder.js";
+import { formatFromQuery, headerValue, JSON_TYPE, type SimRequest, sendAtlas, sendJson } from "./respond.js";
+
+/**
+ * The Atlas API surface: digest authentication first (like Atlas, nothing is answered to an anonymous caller but
+ * the challenge), then the fault rules, then the resource routes.
+ */
+
+/** What the Atlas API handler needs from the simulator. */
+export interface AtlasApiDeps {
+  store: PeerStore;
+  verifier: DigestVerifier;
+  faults: FaultQueue;
+  rateLimit: RateLimitWindow;
+  /** Waits `ms` for a latency fault; the server cancels pending waits when it closes. */
+  delay: (ms: number) => Promise<void>;
+}
+
+/** Retry-After a 429 carries when the fault does not say (Atlas always sends one with 429). */
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
+/** Atlas's challenge content type, as its legacy docs show it. */
+const CHALLENGE_TYPE = "application/json;charset=ISO-8859-1";
+
+function retryAfter(seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? {} : { "Retry-After": String(seconds) };
+}
+
+/** The Atlas error a status fault answers with. */
+export function faultError(spec: StatusFaultSpec, path: string): AtlasHttpError {
+  if (spec.status === 500)
+    return new AtlasHttpError(atlasError("UNEXPECTED_ERROR"), retryAfter(spec.retryAfterSeconds));
+  if (spec.status === 503) {
+    return new AtlasHttpError(atlasError("SERVICE_UNAVAILABLE"), retryAfter(spec.retryAfterSeconds));
+  }
+  const seconds = spec.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  const resource = path.replace(/^\//, "");
+  const code =
+    spec.errorCode ?? (path.startsWith("/api/atlas/v2/") ? "RATE_LIMITED_TOKEN_BUCKET" : "RATE_LIMITED");
+  const body =
+    code === "RATE_LIMITED"
+      ? atlasError(code, resource, RATE_LIMIT, 1)
+      : atlasError(code, resource, seconds, RATE_LIMIT, RATE_LIMIT, 60);
+  return new AtlasHttpError(body, { ...retryAfter(seconds), "RateLimit-Remaining": "0" });
+}
+
+function sendChallenge(res: ServerResponse, challenge: string, headers: Record<string, string>): void {
+  sendJson(res, 401, UNAUTHORIZED_BODY, {
+    contentType: CHALLENGE_TYPE,
+    pretty: false,
+    headers: { ...headers, "WWW-Authenticate": challenge },
+  });
+}
+
+function route(deps: AtlasApiDeps, req: SimRequest, fault: StatusFaultSpec | undefined) {
+  if (fault !== undefined) throw faultError(fault, req.path);
+  const peerRoute = parsePeerRoute(req.path);
+  if (peerRoute === undefined) return fail("RESOURCE_NOT_FOUND", req.path);
+  return handlePeerRoute(deps.store, req, peerRoute);
+}
+
+/** Answers one request under `/api/atlas/`; `record` is the log entry to mark authenticated. */
+export async function handleAtlasApi(
+  deps: AtlasApiDeps,
+  req: SimRequest,
+  res: ServerResponse,
+  record: RecordedRequest,
+): Promise<void> {
+  const headers = deps.rateLimit.hit();
+  const auth = deps.verifier.verify(req.method, req.url, headerValue(req.headers, "authorization"));
+  if (!auth.ok) {
+    sendChallenge(res, deps.verifier.challenge(auth.stale), headers);
+    return;
+  }
+  record.authenticated = true;
+  const effects = deps.faults.take(req.method, req.path);
+  if (effects.latencyMs > 0) await deps.delay(effects.latencyMs);
+  if (effects.outcome?.kind === "reset") {
+    // No answer at all: the client sees the connection close mid-request (ECONNRESET / "socket hang up").
+    res.socket?.destroy();
+    return;
+  }
+  const format = formatFromQuery(req.query);
+  const statusFault = effects.outcome?.kind === "status" ? effects.outcome.spec : undefined;
+  try {
+    const answer = route(deps, req, statusFault);
+    sendAtlas(res, answer.status, answer.body, format, answer.contentType, headers);
+  } catch (error) {
+    if (!(error instanceof AtlasHttpError)) throw error;
+    sendAtlas(res, error.body.error, error.body, format, JSON_TYPE, { ...headers, ...error.headers });
+  }
+}

@@ -1,0 +1,144 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createFaultController, type FaultController } from "./controller.js";
+import { DEMO_PROJECT, type DemoProject } from "./demo.js";
+import { DigestVerifier } from "./digestVerifier.js";
+import { FaultQueue } from "./faults.js";
+import { PeerStore } from "./peers.js";
+import { RateLimitWindow } from "./rateLimit.js";
+import type { RecordedRequest } from "./recorder.js";
+import { createSimulatorServer, Delays } from "./server.js";
+
+/**
+ * An embedded MongoDB Atlas simulator for the network peering endpoints: digest authentication, both API
+ * generations, per-provider status progression and fault injection, on a local HTTP port. Users try the gateway
+ * against it and rehearse Atlas failures; tests drive it with an injected clock.
+ */
+
+export type { FaultController } from "./controller.js";
+export type { DemoAwsPeer, DemoAzurePeer, DemoGcpPeer, DemoProject } from "./demo.js";
+export type {
+  Fault,
+  FaultMatch,
+  FaultSpec,
+  LatencyFaultSpec,
+  ResetFaultSpec,
+  StatusFaultSpec,
+} from "./faults.js";
+export type { ErrorStateName, ProviderName } from "./progression.js";
+export type { RecordedRequest } from "./recorder.js";
+
+/** Digest username (Atlas public key) the simulator accepts by default. Not a secret: it is a demo key. */
+export const DEMO_PUBLIC_KEY = "simdemok";
+
+/** Digest password (Atlas private key) the simulator accepts by default. Not a secret: it is a demo key. */
+export const DEMO_PRIVATE_KEY = "5e1f0c4a-7b2d-4c8e-9f3a-6d2b1e0a9c47";
+
+/** How to start a simulator; every field is optional. */
+export interface SimulatorOptions {
+  /** Interface to listen on; default "127.0.0.1" (never all interfaces unless asked). */
+  host?: string;
+  /** Port; default 0 (an ephemeral port, read it back from `url`). */
+  port?: number;
+  /** Time between two status steps after a PATCH; default 2000 ms. */
+  stepMs?: number;
+  /** Digest username; default {@link DEMO_PUBLIC_KEY}. */
+  publicKey?: string;
+  /** Digest password; default {@link DEMO_PRIVATE_KEY}. */
+  privateKey?: string;
+  /** How long a nonce is accepted before the answer is 401 with `stale=true`; default 300 000 ms. */
+  nonceLifetimeMs?: number;
+  /** Clock for status progression, nonce lifetime and the request log; default Date.now. */
+  now?: () => number;
+}
+
+/** A running simulator. */
+export interface AtlasSimulator {
+  /** Base URL, e.g. http://127.0.0.1:3001 (no trailing slash). */
+  url: string;
+  /** Every Atlas API request received, oldest first, Authorization redacted. Control calls are not logged. */
+  requests: RecordedRequest[];
+  /** The demo project's ids and settings. */
+  demo: DemoProject;
+  /** Fault injection and forced peer states, the in-process twin of the `/__sim/` control endpoint. */
+  faults: FaultController;
+  /** Puts the demo peers back to their initial state and clears faults and the request log. */
+  reset(): void;
+  /** Stops listening, drops open connections and cancels pending latency faults. */
+  close(): Promise<void>;
+}
+
+function listen(
+  server: ReturnType<typeof createSimulatorServer>,
+  host: string,
+  port: number,
+): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function baseUrl(address: AddressInfo): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+function createVerifier(options: SimulatorOptions, now: () => number): DigestVerifier {
+  return new DigestVerifier({
+    username: options.publicKey ?? DEMO_PUBLIC_KEY,
+    password: options.privateKey ?? DEMO_PRIVATE_KEY,
+    nonceLifetimeMs: options.nonceLifetimeMs ?? 300_000,
+    now,
+  });
+}
+
+function closer(server: Server, delays: Delays): () => Promise<void> {
+  return () =>
+    new Promise((resolve, reject) => {
+      delays.cancelAll();
+      server.close((error) => (error === undefined ? resolve() : reject(error)));
+      // Keep-alive sockets would otherwise hold close() open until they time out.
+      server.closeAllConnections();
+    });
+}
+
+/** Starts a simulator and resolves once it listens. */
+export async function startAtlasSimulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
+  const now = options.now ?? Date.now;
+  const store = new PeerStore({ now, stepMs: options.stepMs ?? 2000 });
+  const queue = new FaultQueue();
+  const rateLimit = new RateLimitWindow(now);
+  const delays = new Delays();
+  const requests: RecordedRequest[] = [];
+  const faults = createFaultController(queue, store);
+  const reset = (): void => {
+    store.reset();
+    queue.clear();
+    rateLimit.reset();
+    // Emptied in place: callers may hold on to the `requests` array itself.
+    requests.length = 0;
+  };
+  const verifier = createVerifier(options, now);
+  const api = { store, verifier, faults: queue, rateLimit, delay: delays.wait };
+  const server = createSimulatorServer({
+    ...api,
+    requests,
+    now,
+    demo: DEMO_PROJECT,
+    controller: faults,
+    reset,
+  });
+  const address = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
+  return {
+    url: baseUrl(address),
+    requests,
+    demo: DEMO_PROJECT,
+    faults,
+    reset,
+    close: closer(server, delays),
+  };
+}

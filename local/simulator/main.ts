@@ -1,0 +1,62 @@
+import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, type SimulatorOptions, startAtlasSimulator } from "./index.js";
+
+/**
+ * `tsx local/simulator/main.ts`: runs the simulator in the foreground for trying the gateway by hand.
+ * Environment: ATLAS_SIM_PORT (default 3001), ATLAS_SIM_HOST (default 127.0.0.1), ATLAS_SIM_STEP_MS (default 2000),
+ * ATLAS_SIM_PUBLIC_KEY / ATLAS_SIM_PRIVATE_KEY (default: the demo key pair).
+ */
+
+function integerFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function optionsFromEnv(): SimulatorOptions {
+  const options: SimulatorOptions = {
+    host: process.env.ATLAS_SIM_HOST ?? "127.0.0.1",
+    port: integerFromEnv("ATLAS_SIM_PORT", 3001),
+    stepMs: integerFromEnv("ATLAS_SIM_STEP_MS", 2000),
+  };
+  // Only set when given: exactOptionalPropertyTypes forbids writing `undefined` into the options.
+  if (process.env.ATLAS_SIM_PUBLIC_KEY) options.publicKey = process.env.ATLAS_SIM_PUBLIC_KEY;
+  if (process.env.ATLAS_SIM_PRIVATE_KEY) options.privateKey = process.env.ATLAS_SIM_PRIVATE_KEY;
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = optionsFromEnv();
+  const sim = await startAtlasSimulator(options);
+  const { groupId, peers } = sim.demo;
+  // The demo private key is printed because it is a published constant; a key passed in the environment is not.
+  const privateKey = options.privateKey === undefined ? DEMO_PRIVATE_KEY : "(from ATLAS_SIM_PRIVATE_KEY)";
+  const lines = [
+    `Atlas simulator listening on ${sim.url} (status step ${options.stepMs} ms)`,
+    `  digest key:  ${options.publicKey ?? DEMO_PUBLIC_KEY} / ${privateKey}`,
+    `  groupId:     ${groupId}`,
+    `  AWS peer:    ${peers.aws.peerId} (container ${peers.aws.containerId})`,
+    `  AZURE peer:  ${peers.azure.peerId} (container ${peers.azure.containerId})`,
+    `  GCP peer:    ${peers.gcp.peerId} (container ${peers.gcp.containerId})`,
+    `  try: curl --digest -u '${options.publicKey ?? DEMO_PUBLIC_KEY}:<private key>' \\`,
+    `         ${sim.url}/api/atlas/v1.0/groups/${groupId}/peers/${peers.aws.peerId}`,
+    `  control endpoint: ${sim.url}/__sim/ (see local/simulator/README.md)`,
+  ];
+  console.log(lines.join("\n"));
+  const stop = (): void => {
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,160 @@
+import { randomBytes } from "node:crypto";
+import { DEMO_PROJECT, type DemoProject, demoSettings } from "./demo.js";
+import {
+  acceptProgression,
+  completedProgression,
+  type ErrorStateName,
+  hasReached,
+  type Progression,
+  type ProviderName,
+  startProgression,
+  statusAt,
+} from "./progression.js";
+
+/**
+ * The simulator's peers: their settings, where their status progression stands, and the states the control
+ * endpoint can force (FAILED, TERMINATING). Statuses are computed on read from the injected clock.
+ */
+
+/** One simulated peering connection. */
+export interface PeerRecord {
+  readonly id: string;
+  readonly groupId: string;
+  readonly provider: ProviderName;
+  /** Writable settings (containerId, vpcId, vnetName, …) exactly as Atlas echoes them. */
+  settings: Record<string, string | null>;
+  progression: Progression;
+  /** AWS only: the pcx id Atlas shows once the request reached PENDING_ACCEPTANCE. */
+  connectionId: string | null;
+  /** The pcx id the current progression reveals at PENDING_ACCEPTANCE. */
+  pendingConnectionId: string | null;
+  failure: ErrorStateName | null;
+  terminating: boolean;
+  /** When FAILED or TERMINATING was forced: the progression stops there so the pcx id does not appear later. */
+  frozenAt: number | null;
+}
+
+/** Clock and pace shared by every peer. */
+export interface PeerClock {
+  now: () => number;
+  stepMs: number;
+}
+
+/** A fresh AWS peering connection id: `pcx-` and 17 lowercase hex digits, the current AWS format. */
+export function newConnectionId(): string {
+  return `pcx-${randomBytes(9).toString("hex").slice(0, 17)}`;
+}
+
+function demoRecords(demo: DemoProject, now: number): PeerRecord[] {
+  return [demo.peers.aws, demo.peers.azure, demo.peers.gcp].map((peer) => ({
+    id: peer.peerId,
+    groupId: demo.groupId,
+    provider: peer.providerName,
+    settings: demoSettings(peer),
+    progression: completedProgression(peer.providerName, now),
+    connectionId: peer.providerName === "AWS" ? peer.connectionId : null,
+    pendingConnectionId: null,
+    failure: null,
+    terminating: false,
+    frozenAt: null,
+  }));
+}
+
+/** State of every simulated project and peer. */
+export class PeerStore {
+  readonly #clock: PeerClock;
+  readonly #demo: DemoProject;
+  #peers = new Map<string, PeerRecord>();
+
+  constructor(clock: PeerClock, demo: DemoProject = DEMO_PROJECT) {
+    this.#clock = clock;
+    this.#demo = demo;
+    this.reset();
+  }
+
+  /** Puts every peer back to its demo state. */
+  reset(): void {
+    const records = demoRecords(this.#demo, this.#clock.now());
+    this.#peers = new Map(records.map((record) => [record.id, record]));
+  }
+
+  /** Whether a project with this id exists. */
+  hasGroup(groupId: string): boolean {
+    return groupId === this.#demo.groupId;
+  }
+
+  /** The peer with this id, whatever project it belongs to (used by the control endpoint). */
+  byId(peerId: string): PeerRecord | undefined {
+    return this.#peers.get(peerId);
+  }
+
+  /** The peer with this id inside this project. */
+  find(groupId: string, peerId: string): PeerRecord | undefined {
+    const peer = this.#peers.get(peerId);
+    return peer?.groupId === groupId ? peer : undefined;
+  }
+
+  /** The project's peers of one provider, in creation order, as Atlas lists them. */
+  list(groupId: string, provider: ProviderName): PeerRecord[] {
+    return [...this.#peers.values()].filter((peer) => peer.groupId === groupId && peer.provider === provider);
+  }
+
+  /** The status field value at the current time (`statusName` for AWS, `status` otherwise). */
+  status(peer: PeerRecord): string {
+    if (peer.terminating) return peer.provider === "AWS" ? "TERMINATING" : "DELETING";
+    if (peer.failure !== null) return "FAILED";
+    return statusAt(peer.provider, peer.progression, this.#progressTime(peer), this.#clock.stepMs);
+  }
+
+  /** AWS `connectionId` at the current time: the new pcx id shows up once PENDING_ACCEPTANCE is reached. */
+  connectionId(peer: PeerRecord): string | null {
+    const pending = peer.pendingConnectionId;
+    const time = this.#progressTime(peer);
+    if (
+      pending !== null &&
+      hasReached(peer.provider, peer.progression, "PENDING_ACCEPTANCE", time, this.#clock.stepMs)
+    ) {
+      return pending;
+    }
+    return peer.connectionId;
+  }
+
+  /** Merges validated changes, clears any failure and restarts the progression, as an Atlas PATCH does. */
+  applyPatch(peer: PeerRecord, changes: Readonly<Record<string, string | null>>): void {
+    peer.settings = { ...peer.settings, ...changes };
+    peer.failure = null;
+    peer.frozenAt = null;
+    peer.progression = startProgression(this.#clock.now());
+    if (peer.provider === "AWS") {
+      // A re-initialised AWS peering is a new VPC peering request: no pcx id until Atlas has created it.
+      peer.connectionId = null;
+      peer.pendingConnectionId = newConnectionId();
+    }
+  }
+
+  /** Forces the peer into FAILED with the given error state. */
+  fail(peer: PeerRecord, errorStateName: ErrorStateName): void {
+    peer.failure = errorStateName;
+    peer.frozenAt ??= this.#clock.now();
+  }
+
+  /** Skips the customer's step (AWS acceptance, GCP reciprocal peering) at once. */
+  accept(peer: PeerRecord): void {
+    peer.progression = acceptProgression(
+      peer.provider,
+      peer.progression,
+      this.#clock.now(),
+      this.#clock.stepMs,
+    );
+  }
+
+  /** Marks the peer as being deleted, so PATCHes get PEER_INVALID_STATE. */
+  terminate(peer: PeerRecord): void {
+    peer.terminating = true;
+    peer.frozenAt ??= this.#clock.now();
+  }
+
+  #progressTime(peer: PeerRecord): number {
+    return peer.frozenAt ?? this.#clock.now();
+  }
+}
