@@ -1,0 +1,89 @@
+import { z } from "zod/mini";
+import { GatewayError } from "./errors.js";
+
+/** The configuration is missing something or has a value of the wrong form. */
+export class ConfigError extends GatewayError {}
+
+const int = (fallback: number, min: number, max: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+
+const projectSecretMap = z.pipe(
+  z.string(),
+  z.transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.issues.push({ code: "custom", message: "must be a JSON object", input: text });
+      return z.NEVER;
+    }
+  }),
+);
+
+const schema = z.object({
+  ATLAS_SECRET_ID: z.string().check(z.minLength(1)),
+  ATLAS_SECRET_IDS_BY_PROJECT: z.optional(
+    z.pipe(
+      projectSecretMap,
+      z.record(z.string().check(z.regex(/^[a-f0-9]{24}$/)), z.string().check(z.minLength(1))),
+    ),
+  ),
+  CALLERS_SECRET_ID: z.string().check(z.minLength(1)),
+  ATLAS_BASE_URL: z._default(z.url({ protocol: /^https?$/ }), "https://cloud.mongodb.com"),
+  SECRETS_MAX_AGE_SECONDS: int(300, 0, 86_400),
+  ATLAS_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
+  ATLAS_HEADERS_TIMEOUT_MS: int(15_000, 100, 120_000),
+  ATLAS_BODY_TIMEOUT_MS: int(15_000, 100, 120_000),
+  ATLAS_MAX_ATTEMPTS: int(4, 1, 10),
+  ATLAS_RETRY_BASE_MS: int(250, 1, 60_000),
+  ATLAS_RETRY_MAX_MS: int(8_000, 1, 300_000),
+  DEADLINE_MARGIN_MS: int(1_500, 0, 60_000),
+  SIGNATURE_TOLERANCE_SECONDS: int(300, 1, 3_600),
+  MAX_BODY_BYTES: int(16_384, 256, 1_048_576),
+});
+
+/** The gateway's configuration, read once from the environment at cold start. */
+export interface Config {
+  atlasSecretId: string;
+  atlasSecretIdsByProject: Record<string, string>;
+  callersSecretId: string;
+  atlasBaseUrl: string;
+  secretsMaxAgeSeconds: number;
+  atlasTimeouts: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number };
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  deadlineMarginMs: number;
+  signatureToleranceSeconds: number;
+  maxBodyBytes: number;
+}
+
+/**
+ * Parses the environment. Throws {@link ConfigError} naming every missing or malformed variable, so a bad
+ * deployment fails at cold start with a message that says what to fix.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    atlasSecretId: e.ATLAS_SECRET_ID,
+    atlasSecretIdsByProject: e.ATLAS_SECRET_IDS_BY_PROJECT ?? {},
+    callersSecretId: e.CALLERS_SECRET_ID,
+    atlasBaseUrl: e.ATLAS_BASE_URL.replace(/\/+$/, ""),
+    secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
+    atlasTimeouts: {
+      connectTimeoutMs: e.ATLAS_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.ATLAS_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.ATLAS_BODY_TIMEOUT_MS,
+    },
+    retry: {
+      maxAttempts: e.ATLAS_MAX_ATTEMPTS,
+      baseDelayMs: e.ATLAS_RETRY_BASE_MS,
+      maxDelayMs: e.ATLAS_RETRY_MAX_MS,
+    },
+    deadlineMarginMs: e.DEADLINE_MARGIN_MS,
+    signatureToleranceSeconds: e.SIGNATURE_TOLERANCE_SECONDS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+  };
+}

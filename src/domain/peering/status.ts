@@ -1,0 +1,75 @@
+/**
+ * What the gateway says about a change request. Part of the vocabulary only applies once changes are followed
+ * durably (RETRYING, TIMED_OUT, CANCELLED); it is defined once, here.
+ */
+export type ChangeState =
+  | "RETRYING"
+  | "IN_PROGRESS"
+  | "WAITING_FOR_USER"
+  | "SUCCEEDED"
+  | "FAILED"
+  | "REJECTED"
+  | "TIMED_OUT"
+  | "CANCELLED";
+
+/** A peer's status as Atlas reports it, read from whichever fields its provider uses. */
+export interface PeerStatus {
+  /** AWS `statusName`, Azure/GCP `status`. */
+  status?: string;
+  /** AWS `errorStateName`, Azure `errorState`, GCP `errorMessage`. */
+  error?: string;
+  connectionId?: string;
+}
+
+const IN_PROGRESS = new Set(["INITIATING", "FINALIZING", "ADDING_PEER"]);
+const WAITING_FOR_USER = new Set(["PENDING_ACCEPTANCE", "WAITING_FOR_USER"]);
+const FAILED = new Set(["FAILED", "TERMINATING", "DELETING", "DELETION_FAILED"]);
+
+/**
+ * Reads the status fields out of an Atlas peer body (unwrapping `envelope=true` answers). AWS uses
+ * `statusName`/`errorStateName`; Azure `status`/`errorState`; GCP `status`/`errorMessage`.
+ */
+export function readPeerStatus(body: unknown): PeerStatus {
+  const peer = unwrapEnvelope(body);
+  if (!peer) return {};
+  const status = text(peer.statusName) ?? text(peer.status);
+  const error = text(peer.errorStateName) ?? text(peer.errorState) ?? text(peer.errorMessage);
+  const connectionId = text(peer.connectionId);
+  return {
+    ...(status ? { status } : {}),
+    ...(error ? { error } : {}),
+    ...(connectionId ? { connectionId } : {}),
+  };
+}
+
+/**
+ * The gateway state for a peer status: AVAILABLE is done; PENDING_ACCEPTANCE / WAITING_FOR_USER need a person
+ * on the cloud side; FAILED, an error field, or the peer going away is a failure; anything else (INITIATING,
+ * FINALIZING, ADDING_PEER, or a status Atlas adds later) means Atlas is still working.
+ */
+export function stateForPeer(peer: PeerStatus): ChangeState {
+  if (peer.error || (peer.status && FAILED.has(peer.status))) return "FAILED";
+  if (peer.status === "AVAILABLE") return "SUCCEEDED";
+  if (peer.status && WAITING_FOR_USER.has(peer.status)) return "WAITING_FOR_USER";
+  if (peer.status && IN_PROGRESS.has(peer.status)) return "IN_PROGRESS";
+  return "IN_PROGRESS";
+}
+
+/** Terminal states never change again. */
+export function isTerminal(state: ChangeState): boolean {
+  return ["SUCCEEDED", "FAILED", "REJECTED", "TIMED_OUT", "CANCELLED"].includes(state);
+}
+
+function unwrapEnvelope(body: unknown): Record<string, unknown> | undefined {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const content = record.content;
+  if (typeof record.status === "number" && content && typeof content === "object") {
+    return content as Record<string, unknown>;
+  }
+  return record;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}

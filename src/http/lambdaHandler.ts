@@ -1,0 +1,22 @@
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { type HttpApiDeps, handleHttpRequest } from "./HttpApi.js";
+import { fromApiGatewayEvent } from "./request.js";
+import type { HttpResult } from "./response.js";
+
+/** The HTTP entry's dependencies plus how much of the Lambda's time to keep in reserve. */
+export type HttpHandlerDeps = HttpApiDeps & { deadlineMarginMs?: number };
+
+/**
+ * Builds the API Gateway (HTTP API, payload v2) handler from its dependencies. Lives apart from
+ * `handlers/http.ts` so the local stack and tests can build it without the AWS wiring running at import.
+ */
+export const makeHttpHandler =
+  (deps: HttpHandlerDeps) =>
+  async (
+    event: APIGatewayProxyEventV2,
+    context: Pick<Context, "getRemainingTimeInMillis">,
+  ): Promise<HttpResult> => {
+    if ("functionName" in context) deps.logger.addContext(context as Context);
+    const deadline = deps.now() + context.getRemainingTimeInMillis() - (deps.deadlineMarginMs ?? 1_500);
+    return handleHttpRequest(fromApiGatewayEvent(event), deps, deadline);
+  };

@@ -1,0 +1,125 @@
+import { AtlasCredentialsError, type AtlasErrorBody, AtlasUnavailableError } from "../atlas/errors.js";
+import { CallerRegistryError } from "../auth/callers.js";
+import { HttpProblemError } from "./errors.js";
+import type { HttpResult } from "./response.js";
+
+const TYPE_BASE = "https://atlas-peering-gateway.dev/problems/";
+
+/** Where the problem happened, for the `instance` and `requestId` members. */
+export interface ProblemContext {
+  requestId: string;
+  instance: string;
+}
+
+interface Problem {
+  status: number;
+  slug: string;
+  title: string;
+  detail: string;
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one place errors become HTTP answers: RFC 9457 `application/problem+json`. Errors written for callers
+ * keep their status and message; the gateway's own operational failures get a 5xx with a message that says
+ * what failed without leaking how; anything else is a generic 500 (the caller logs the full error).
+ */
+export function toProblemResponse(error: unknown, context: ProblemContext): HttpResult {
+  return problemResponse(describe(error), context);
+}
+
+/** A problem response for Atlas refusing a change (a 4xx of its own), keeping Atlas's fields. */
+export function atlasRejectionProblem(
+  status: number,
+  atlas: AtlasErrorBody | undefined,
+  extensions: Record<string, unknown>,
+  context: ProblemContext,
+): HttpResult {
+  return problemResponse(
+    {
+      status,
+      slug: "atlas-rejected",
+      title: atlas?.reason ?? "Atlas refused the change",
+      detail: atlas?.detail ?? `Atlas answered ${status}.`,
+      extensions: { errorCode: atlas?.errorCode, atlas, ...extensions },
+    },
+    context,
+  );
+}
+
+/** A problem response for Atlas still failing (429/5xx) when the retry budget ran out. */
+export function atlasUnavailableProblem(
+  atlasStatus: number,
+  atlas: AtlasErrorBody | undefined,
+  retryAfter: string | undefined,
+  extensions: Record<string, unknown>,
+  context: ProblemContext,
+): HttpResult {
+  return problemResponse(
+    {
+      status: atlasStatus === 429 || atlasStatus === 503 ? 503 : 502,
+      slug: "atlas-unavailable",
+      title: "Atlas is not accepting the change right now",
+      detail: `Atlas kept answering ${atlasStatus}; retry later.`,
+      extensions: { errorCode: atlas?.errorCode, atlas, ...extensions },
+      ...(retryAfter ? { headers: { "Retry-After": retryAfter } } : {}),
+    },
+    context,
+  );
+}
+
+function describe(error: unknown): Problem {
+  if (error instanceof HttpProblemError) {
+    const { status, slug, title, message } = error;
+    return { status, slug, title, detail: message, extensions: error.extensions(), headers: error.headers() };
+  }
+  if (error instanceof AtlasCredentialsError) {
+    const status = error.problem === "unreadable" ? 503 : 500;
+    return {
+      status,
+      slug: "atlas-credentials",
+      title: "The gateway cannot load its Atlas keys",
+      detail: error.message,
+    };
+  }
+  if (error instanceof CallerRegistryError) {
+    return {
+      status: 500,
+      slug: "callers-registry",
+      title: "The gateway cannot load its callers",
+      detail: error.message,
+    };
+  }
+  if (error instanceof AtlasUnavailableError) {
+    return {
+      status: 504,
+      slug: "atlas-unreachable",
+      title: "Atlas could not be reached",
+      detail: error.message,
+    };
+  }
+  return {
+    status: 500,
+    slug: "internal",
+    title: "Internal error",
+    detail: "The gateway failed unexpectedly.",
+  };
+}
+
+function problemResponse(problem: Problem, context: ProblemContext): HttpResult {
+  const body = {
+    type: `${TYPE_BASE}${problem.slug}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: context.instance,
+    requestId: context.requestId,
+    ...problem.extensions,
+  };
+  return {
+    statusCode: problem.status,
+    headers: { "content-type": "application/problem+json", ...problem.headers },
+    body: JSON.stringify(body),
+  };
+}

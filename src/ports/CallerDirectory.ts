@@ -1,0 +1,6 @@
+import type { CallerRegistry } from "../auth/callers.js";
+
+/** Where the gateway learns who its callers are. Throws `CallerRegistryError` when it cannot tell. */
+export interface CallerDirectory {
+  registry(): Promise<CallerRegistry>;
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startApiGatewayServer } from "../../local/apiGatewayServer.js";
+import { localDeps } from "../../local/localDeps.js";
+import { type AtlasSimulator, startAtlasSimulator } from "../../local/simulator/index.js";
+import { hashToken, signRequest } from "../../src/auth/signature.js";
+import { makeHttpHandler } from "../../src/http/lambdaHandler.js";
+
+// Distinctive values so any leak is found by a plain substring search.
+const SECRETS = {
+  atlasPrivateKey: "atlas-private-0b1c2d3e4f5a6b7c",
+  bearerToken: "bearer-token-9a8b7c6d5e4f3a2b",
+  signingSecret: "signing-secret-1f2e3d4c5b6a7980",
+};
+
+let sim: AtlasSimulator;
+let gateway: { url: string; close(): Promise<void> };
+let deps: ReturnType<typeof localDeps>;
+const captured: string[] = [];
+
+beforeAll(async () => {
+  sim = await startAtlasSimulator({
+    publicKey: "leakpub1",
+    privateKey: SECRETS.atlasPrivateKey,
+    stepMs: 60_000,
+  });
+  deps = localDeps({
+    atlasBaseUrl: sim.url,
+    credentials: { publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
+    callers: {
+      callers: [
+        {
+          id: "tool",
+          tokenSha256: [hashToken(SECRETS.bearerToken)],
+          signingSecrets: [SECRETS.signingSecret],
+          projects: [{ groupId: sim.demo.groupId }],
+        },
+      ],
+    },
+    logLevel: "DEBUG",
+  });
+  gateway = await startApiGatewayServer(makeHttpHandler(deps));
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream) as (chunk: string | Uint8Array) => boolean;
+    vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+      captured.push(String(chunk));
+      return original(chunk);
+    });
+  }
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await gateway.close();
+  await deps.close();
+  await sim.close();
+});
+
+describe("secrets never reach logs or responses", () => {
+  it("keeps keys, tokens and signatures out of every log line and answer", async () => {
+    const { groupId, peers } = sim.demo;
+    const path = `/api/atlas/v2/groups/${groupId}/peers/${peers.aws.peerId}`;
+    const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
+    const body = JSON.stringify({
+      accepterRegionName,
+      awsAccountId,
+      containerId,
+      vpcId,
+      routeTableCidrBlock: "10.9.0.0/21",
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = signRequest(SECRETS.signingSecret, {
+      timestamp,
+      method: "PATCH",
+      pathWithQuery: path,
+      body,
+    });
+    const json = { "content-type": "application/json" };
+    sim.faults.inject({ status: 503, count: 1, match: { method: "PATCH" } });
+    const requests: Array<Record<string, string>> = [
+      { ...json, authorization: `Bearer ${SECRETS.bearerToken}` },
+      {
+        ...json,
+        "x-gateway-caller": "tool",
+        "x-gateway-timestamp": timestamp,
+        "x-gateway-signature": signature,
+      },
+      {
+        ...json,
+        "x-gateway-caller": "tool",
+        "x-gateway-timestamp": timestamp,
+        "x-gateway-signature": `${signature}00`,
+      },
+      { ...json, authorization: `Bearer ${SECRETS.bearerToken}x` },
+    ];
+    const answers: string[] = [];
+    for (const headers of requests) {
+      const response = await fetch(`${gateway.url}${path}`, { method: "PATCH", headers, body });
+      answers.push(JSON.stringify([...response.headers]) + (await response.text()));
+    }
+    // The log must really have been captured, or this test proves nothing.
+    const logs = captured.join("");
+    expect(logs).toContain("peering change forwarded");
+    expect(logs).toContain("request refused");
+    expect(logs).toContain("retrying Atlas");
+    for (const secret of [...Object.values(SECRETS), signature]) {
+      expect(logs).not.toContain(secret);
+      for (const answer of answers) expect(answer).not.toContain(secret);
+    }
+    expect(JSON.stringify(sim.requests)).not.toContain(SECRETS.atlasPrivateKey);
+  });
+});
