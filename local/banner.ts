@@ -1,0 +1,45 @@
+import type { LocalStack } from "./stack.js";
+
+/** What `npm start` prints: where things are, the dev token, the demo peers and a curl to try. */
+export function banner(stack: LocalStack): string {
+  const lines = [`atlas-peering-gateway (local) listening on ${stack.gatewayUrl}`];
+  if (stack.simulator) {
+    const { demo, url } = stack.simulator;
+    lines.push(
+      `Atlas simulator on ${url}  (control endpoint: ${url}/__sim/…, see local/simulator/README.md)`,
+    );
+    lines.push("", `Demo project ${demo.groupId}:`);
+    for (const [name, peer] of Object.entries(demo.peers)) {
+      lines.push(`  ${name.toUpperCase().padEnd(5)} peer ${peer.peerId}  container ${peer.containerId}`);
+    }
+  } else {
+    lines.push("Forwarding to the Atlas named by ATLAS_BASE_URL.");
+  }
+  if (stack.devToken) {
+    lines.push("", `Dev bearer token (caller local-dev, every project): ${stack.devToken}`);
+    if (stack.simulator) lines.push("", "Try it:", "", tryItCurl(stack));
+  } else {
+    lines.push("", "Callers come from GATEWAY_CALLERS_FILE.");
+  }
+  return lines.join("\n");
+}
+
+function tryItCurl(stack: LocalStack): string {
+  const demo = stack.simulator?.demo;
+  const aws = demo?.peers.aws;
+  const body = {
+    providerName: "AWS",
+    accepterRegionName: "us-east-1",
+    awsAccountId: "123456789012",
+    containerId: aws?.containerId,
+    routeTableCidrBlock: "10.9.0.0/21",
+    vpcId: "vpc-0123456789abcdef0",
+  };
+  return [
+    `curl -sS -X PATCH '${stack.gatewayUrl}/api/atlas/v2/groups/${demo?.groupId}/peers/${aws?.peerId}' \\`,
+    `  -H 'Authorization: Bearer ${stack.devToken}' \\`,
+    "  -H 'Content-Type: application/vnd.atlas.2023-01-01+json' \\",
+    "  -H 'Accept: application/vnd.atlas.2023-01-01+json' \\",
+    `  -d '${JSON.stringify(body)}'`,
+  ].join("\n");
+}
