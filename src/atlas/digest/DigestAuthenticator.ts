@@ -8,7 +8,7 @@ export interface Authenticator {
   send(transport: HttpTransport, request: HttpRequest): Promise<HttpResponse>;
 }
 
-/** A nonce and how many times it has been used. Shared by every request that uses the nonce. */
+/** A nonce (with its opaque) and how many times it has been used. */
 interface NonceUse {
   challenge: DigestChallenge;
   nc: number;
@@ -16,23 +16,31 @@ interface NonceUse {
 
 const MAX_NC = 0xffffffff;
 /** Nonces whose counts are remembered, so that a nonce a server sends again never repeats an nc. */
-const REMEMBERED_NONCES = 64;
+const REMEMBERED_NONCES = 256;
+/** Idle nonces kept per origin; a Lambda needs one, a busy local process a few. */
+const MAX_IDLE_PER_ORIGIN = 32;
 
 /**
- * RFC 7616 Digest client. It remembers the last challenge of each origin and answers it pre-emptively; the
- * nc is taken synchronously when the header is built and the request is handed to the transport in the same
- * tick, so concurrent calls on one instance send distinct nc values in increasing order. A 401 to a
- * pre-emptive or unauthenticated attempt is answered once with the challenge it carries; a 401 to that answer
- * is returned (the keys are wrong). Credentials never appear in errors; nothing is logged.
+ * RFC 7616 Digest client, correct under concurrency with strict servers.
+ *
+ * A nonce is *leased* to one request at a time and returned to the origin's idle pool when the answer has
+ * arrived. So every use of a nonce reaches the server after the previous one was answered, in nc order —
+ * which Apache's `AuthDigestNcCheck On` (and Atlas's replay protection) require: a shared nonce used by
+ * concurrent requests on several sockets can arrive out of nc order and be refused as a replay. A request
+ * that finds no idle nonce sends unauthenticated, then answers the 401's own challenge (two round trips,
+ * like MongoDB's Go digest transport does every time). Sequential callers — one Lambda invocation at a time —
+ * always find the nonce idle and authenticate pre-emptively in one round trip.
+ *
+ * A 401 to a pre-emptive or unauthenticated attempt is answered once with the challenge it carries (stale
+ * nonce, rotated nonce); a 401 to that answer is returned (the keys are wrong). Credentials never appear in
+ * errors; nothing is logged.
  */
 export class DigestAuthenticator implements Authenticator {
   readonly #username: string;
   readonly #password: string;
   readonly #cnonce: () => string;
-  readonly #current = new Map<string, NonceUse>();
+  readonly #idle = new Map<string, NonceUse[]>();
   readonly #nonces = new Map<string, NonceUse>();
-  /** Origins whose first challenge is being fetched: concurrent callers wait rather than each provoke a 401. */
-  readonly #probes = new Map<string, Promise<void>>();
 
   /** @param options.cnonce - cnonce source; 128 random bits by default. Tests pass a fixed one. */
   constructor(credentials: { username: string; password: string }, options: { cnonce?: () => string } = {}) {
@@ -45,51 +53,41 @@ export class DigestAuthenticator implements Authenticator {
   async send(transport: HttpTransport, request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url);
     const uri = `${url.pathname}${url.search}`;
-    const probe = this.#probes.get(url.origin);
-    if (probe && !this.#current.has(url.origin)) await probe;
-    const use = this.#current.get(url.origin);
-    if (use && use.nc < MAX_NC) {
-      const first = await transport(this.#authorise(request, uri, use));
-      return this.#answer(transport, request, uri, first);
+    const lease = this.#take(url.origin);
+    const first = await transport(
+      lease
+        ? this.#authorise(request, uri, lease)
+        : { ...request, headers: withoutAuthorization(request.headers) },
+    );
+    const challenge = challengeOf(first);
+    if (!challenge) {
+      if (lease) this.#give(url.origin, lease);
+      return first;
     }
-    return this.#probe(transport, request, uri);
+    // Answer with this very response's challenge: a nonce of its own, so it cannot race another request.
+    const fresh = this.#adopt(url.origin, challenge);
+    const second = await transport(this.#authorise(request, uri, fresh));
+    if (second.status !== 401) this.#give(url.origin, fresh);
+    return second;
   }
 
-  /** Sends without credentials to learn the challenge; later callers to the origin wait for the outcome. */
-  async #probe(transport: HttpTransport, request: HttpRequest, uri: string): Promise<HttpResponse> {
-    const origin = new URL(request.url).origin;
-    const owner = !this.#probes.has(origin);
-    let release = () => {};
-    if (owner) {
-      this.#probes.set(
-        origin,
-        new Promise<void>((resolve) => {
-          release = resolve;
-        }),
-      );
-    }
-    try {
-      const first = await transport({ ...request, headers: withoutAuthorization(request.headers) });
-      return await this.#answer(transport, request, uri, first);
-    } finally {
-      if (owner) {
-        this.#probes.delete(origin);
-        release();
-      }
-    }
+  /** Takes an idle nonce of the origin for exclusive use, newest first (least likely to be stale). */
+  #take(origin: string): NonceUse | undefined {
+    const idle = this.#idle.get(origin);
+    let use = idle?.pop();
+    while (use && use.nc >= MAX_NC) use = idle?.pop();
+    return use;
   }
 
-  /** Answers a Digest 401 once with the challenge it carries; anything else is returned as it is. */
-  async #answer(transport: HttpTransport, request: HttpRequest, uri: string, first: HttpResponse) {
-    const header = first.headers["www-authenticate"];
-    const challenge = first.status === 401 && header !== undefined ? parseDigestChallenge(header) : undefined;
-    if (!challenge) return first;
-    // Use the challenge of this very response, not the origin's latest: concurrent retries each get their
-    // own fresh nonce, so their nc=1 cannot race another request's use of a shared nonce.
-    return transport(this.#authorise(request, uri, this.#adopt(new URL(request.url).origin, challenge)));
+  /** Returns a nonce to the origin's idle pool once its request has been answered. */
+  #give(origin: string, use: NonceUse): void {
+    const idle = this.#idle.get(origin) ?? [];
+    if (!idle.includes(use)) idle.push(use);
+    if (idle.length > MAX_IDLE_PER_ORIGIN) idle.shift();
+    this.#idle.set(origin, idle);
   }
 
-  /** Makes `challenge` the origin's current one, keeping the count of a nonce already in use. */
+  /** The count record for a challenge's nonce, kept if the server sends a nonce it already issued. */
   #adopt(origin: string, challenge: DigestChallenge): NonceUse {
     const key = `${origin} ${challenge.opaque ?? ""} ${challenge.nonce}`;
     let use = this.#nonces.get(key);
@@ -101,7 +99,6 @@ export class DigestAuthenticator implements Authenticator {
       const oldest = this.#nonces.keys().next();
       if (this.#nonces.size > REMEMBERED_NONCES && !oldest.done) this.#nonces.delete(oldest.value);
     }
-    this.#current.set(origin, use);
     return use;
   }
 
@@ -119,6 +116,12 @@ export class DigestAuthenticator implements Authenticator {
     });
     return { ...request, headers: { ...withoutAuthorization(request.headers), authorization } };
   }
+}
+
+/** The Digest challenge of a 401, if it carries one. */
+function challengeOf(response: HttpResponse): DigestChallenge | undefined {
+  const header = response.headers["www-authenticate"];
+  return response.status === 401 && header !== undefined ? parseDigestChallenge(header) : undefined;
 }
 
 /** Drops any caller-supplied Authorization header, whatever its case. */

@@ -182,18 +182,34 @@ describe("DigestAuthenticator", () => {
     expect(field(server.seen[1]?.headers.authorization ?? "", "uri")).toBe("/api/x?pretty=true");
   });
 
-  it("sends distinct, increasing nc values from 20 concurrent calls on one instance", async () => {
+  it("never repeats an nc, even when concurrent calls are answered with one shared nonce", async () => {
     const server = fakeServer("priv-secret");
     const auth = new DigestAuthenticator(credentials);
     const calls = Array.from({ length: 20 }, (_, i) => auth.send(server.transport, get(`/p?i=${i}`)));
     const results = await Promise.all(calls);
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
-    // One probe only: the other callers waited for its challenge instead of each provoking a 401.
+    // No idle nonce at first: each call learns a challenge of its own, so 20 probes.
+    const sent = ncs(server.seen);
+    expect(sent.filter((nc) => nc === undefined)).toHaveLength(20);
     const expected = Array.from({ length: 20 }, (_, i) => hex8(i + 1));
-    expect(ncs(server.seen)).toEqual([undefined, ...expected]);
-    const warm = await Promise.all(Array.from({ length: 20 }, () => auth.send(server.transport, get("/q"))));
-    expect(warm.every((r) => r.status === 200)).toBe(true);
-    expect(ncs(server.seen.slice(21))).toEqual(expected.map((_, i) => hex8(i + 21)));
+    expect(sent.filter((nc) => nc !== undefined).sort()).toEqual(expected);
+    // Once answered, the nonce is idle again: the next call authorises pre-emptively with the next nc.
+    const before = server.seen.length;
+    expect((await auth.send(server.transport, get("/q"))).status).toBe(200);
+    expect(ncs(server.seen.slice(before))).toEqual([hex8(21)]);
+  });
+
+  it("leases a nonce to one request at a time, so its uses reach the server in nc order", async () => {
+    const server = fakeServer("priv-secret");
+    const auth = new DigestAuthenticator(credentials);
+    await auth.send(server.transport, get("/warm"));
+    const before = server.seen.length;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => auth.send(server.transport, get(`/p?i=${i}`))));
+    const authenticated = ncs(server.seen.slice(before)).filter((nc) => nc !== undefined);
+    // Arrival order is the order the server checks: strictly increasing, never a stale rejection.
+    const numbers = authenticated.map((nc) => Number.parseInt(nc ?? "", 16));
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(new Set(numbers).size).toBe(numbers.length);
   });
 
   it("restarts nc at 1 for a new nonce after stale=true, with one resend", async () => {
