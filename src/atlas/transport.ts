@@ -16,6 +16,11 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Set when the request was sent a second time after its kept-alive socket died: the server may have seen
+   * the first copy, so a credential that must not be replayed (a digest nonce count) may have been refused.
+   */
+  resent?: true;
 }
 
 /** Sends one request and reads the whole response. Rejects only with {@link TransportError}. */
@@ -102,7 +107,7 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
       if (!(err instanceof StartError) || !diedOnReusedSocket(err.cause)) throw toTransportError(req, err);
     }
     try {
-      return await readResponse(req, await start(agent, req));
+      return { ...(await readResponse(req, await start(agent, req))), resent: true };
     } catch (err) {
       throw toTransportError(req, err);
     }

@@ -32,7 +32,8 @@ const MAX_IDLE_PER_ORIGIN = 32;
  * always find the nonce idle and authenticate pre-emptively in one round trip.
  *
  * A 401 to a pre-emptive or unauthenticated attempt is answered once with the challenge it carries (stale
- * nonce, rotated nonce); a 401 to that answer is returned (the keys are wrong). Credentials never appear in
+ * nonce, rotated nonce); a 401 to that answer is returned (the keys are wrong), unless the transport had to
+ * re-send it (see {@link HttpResponse.resent}). Credentials never appear in
  * errors; nothing is logged.
  */
 export class DigestAuthenticator implements Authenticator {
@@ -49,7 +50,7 @@ export class DigestAuthenticator implements Authenticator {
     this.#cnonce = options.cnonce ?? (() => randomBytes(16).toString("hex"));
   }
 
-  /** Sends `request`, authenticating as needed; at most two transport calls. */
+  /** Sends `request`, authenticating as needed; two transport calls at most (three after a re-send). */
   async send(transport: HttpTransport, request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url);
     const uri = `${url.pathname}${url.search}`;
@@ -64,11 +65,30 @@ export class DigestAuthenticator implements Authenticator {
       if (lease) this.#give(url.origin, lease);
       return first;
     }
-    // Answer with this very response's challenge: a nonce of its own, so it cannot race another request.
-    const fresh = this.#adopt(url.origin, challenge);
-    const second = await transport(this.#authorise(request, uri, fresh));
-    if (second.status !== 401) this.#give(url.origin, fresh);
-    return second;
+    return this.#answer(transport, request, uri, challenge, true);
+  }
+
+  /**
+   * Answers a challenge with a nonce of its own, so it cannot race another request. When the answer was
+   * refused after the transport re-sent it on a new socket, the server may have seen that nc already: it is
+   * answered once more with the new challenge rather than taken for wrong keys.
+   */
+  async #answer(
+    transport: HttpTransport,
+    request: HttpRequest,
+    uri: string,
+    challenge: DigestChallenge,
+    mayAnswerAgain: boolean,
+  ): Promise<HttpResponse> {
+    const origin = new URL(request.url).origin;
+    const fresh = this.#adopt(origin, challenge);
+    const answer = await transport(this.#authorise(request, uri, fresh));
+    if (answer.status !== 401) {
+      this.#give(origin, fresh);
+      return answer;
+    }
+    const next = answer.resent && mayAnswerAgain ? challengeOf(answer) : undefined;
+    return next ? this.#answer(transport, request, uri, next, false) : answer;
   }
 
   /** Takes an idle nonce of the origin for exclusive use, newest first (least likely to be stale). */

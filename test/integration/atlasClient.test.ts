@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type AtlasSimulator,
+  DEMO_PRIVATE_KEY,
+  DEMO_PUBLIC_KEY,
+  startAtlasSimulator,
+} from "../../local/simulator/index.js";
+import { AtlasClient } from "../../src/atlas/AtlasClient.js";
+import { AtlasUnavailableError } from "../../src/atlas/errors.js";
+import { createUndiciTransport } from "../../src/atlas/transport.js";
+import type { PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+
+const transport = createUndiciTransport({
+  connectTimeoutMs: 1_000,
+  headersTimeoutMs: 2_000,
+  bodyTimeoutMs: 2_000,
+});
+const keys = { publicKey: DEMO_PUBLIC_KEY, privateKey: DEMO_PRIVATE_KEY };
+let sim: AtlasSimulator;
+let call: PeerCall;
+let body: string;
+const retries: Array<{ attempt: number; status?: number; errorCode?: string; delayMs: number }> = [];
+
+function client(maxAttempts = 4) {
+  return new AtlasClient({
+    transport,
+    defaultBaseUrl: sim.url,
+    retry: { maxAttempts, baseDelayMs: 20, maxDelayMs: 100 },
+    onRetry: (event) => retries.push(event),
+  });
+}
+
+beforeAll(async () => {
+  sim = await startAtlasSimulator({ stepMs: 60_000 });
+  const { groupId, peers } = sim.demo;
+  call = { groupId, peerId: peers.aws.peerId, apiVersion: "v2", query: {} };
+  const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
+  body = JSON.stringify({
+    accepterRegionName,
+    awsAccountId,
+    containerId,
+    vpcId,
+    routeTableCidrBlock: "10.9.0.0/21",
+  });
+});
+afterAll(async () => {
+  await transport.close();
+  await sim.close();
+});
+beforeEach(() => {
+  sim.reset();
+  retries.length = 0;
+});
+
+const soon = (ms: number) => Date.now() + ms;
+
+describe("AtlasClient against the simulator", () => {
+  it("retries 500/502-class answers and returns the success with the attempt count", async () => {
+    sim.faults.inject({ status: 500, count: 2, match: { method: "PATCH" } });
+    const answer = await client().updatePeer(keys, call, body, { deadline: soon(10_000) });
+    expect(answer).toMatchObject({ status: 200, attempts: 3 });
+    expect(retries.map((r) => r.status)).toEqual([500, 500]);
+  });
+
+  it("gives Atlas's last answer back when the attempts run out", async () => {
+    sim.faults.inject({ status: 503, count: 10, match: { method: "PATCH" } });
+    const answer = await client(3).updatePeer(keys, call, body, { deadline: soon(10_000) });
+    expect(answer).toMatchObject({ status: 503, attempts: 3 });
+  });
+
+  it("does not wait for a Retry-After that ends past the deadline", async () => {
+    sim.faults.inject({ status: 429, count: 1, retryAfterSeconds: 30, match: { method: "PATCH" } });
+    const started = Date.now();
+    const answer = await client().updatePeer(keys, call, body, { deadline: soon(2_000) });
+    expect(answer.status).toBe(429);
+    expect(answer.headers["retry-after"]).toBe("30");
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(retries).toEqual([]);
+  });
+
+  it("never retries other 4xx", async () => {
+    const wrongPeer = { ...call, peerId: "aaaaaaaaaaaaaaaaaaaaaaaa" };
+    const answer = await client().updatePeer(keys, wrongPeer, body, { deadline: soon(5_000) });
+    expect(answer).toMatchObject({ status: 404, attempts: 1 });
+    expect(JSON.parse(answer.body)).toMatchObject({ errorCode: "PEER_NOT_FOUND" });
+  });
+
+  it("retries a dropped connection, then reports Atlas unreachable when it keeps dropping", async () => {
+    sim.faults.inject({ reset: "connection", count: 1, match: { method: "GET" } });
+    expect((await client().getPeer(keys, call, { deadline: soon(5_000) })).status).toBe(200);
+    sim.faults.inject({ reset: "connection", count: 10, match: { method: "GET" } });
+    const error = await client(3)
+      .getPeer(keys, call, { deadline: soon(5_000) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AtlasUnavailableError);
+    expect(error).toMatchObject({ attempts: 3 });
+    expect(retries.some((r) => r.errorCode !== undefined)).toBe(true);
+  });
+
+  it("answers 401 for wrong keys without retrying", async () => {
+    const answer = await client().getPeer({ ...keys, privateKey: "wrong" }, call, { deadline: soon(5_000) });
+    expect(answer).toMatchObject({ status: 401, attempts: 1 });
+  });
+});
