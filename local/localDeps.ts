@@ -1,25 +1,47 @@
 import { randomUUID } from "node:crypto";
+import { ensureChangeTable } from "../src/adapters/dynamodb/createTable.js";
+import { DynamoDbChangeStore } from "../src/adapters/dynamodb/DynamoDbChangeStore.js";
+import { StandardWebhooksNotifier } from "../src/adapters/StandardWebhooksNotifier.js";
 import { StaticCallerDirectory } from "../src/adapters/StaticCallerDirectory.js";
 import { StaticCredentialSource } from "../src/adapters/StaticCredentialSource.js";
 import { AtlasClient } from "../src/atlas/AtlasClient.js";
 import type { AtlasCredentials } from "../src/atlas/credentials.js";
 import { createUndiciTransport } from "../src/atlas/transport.js";
 import type { CallerRegistry } from "../src/auth/callers.js";
+import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import type { HttpApiDeps } from "../src/http/HttpApi.js";
 import { createLogger } from "../src/observability/logger.js";
+import { recheckChange } from "../src/usecases/recheckChange.js";
+import { startLocalDynamo } from "./dynalite.js";
+import { MemoryChangePublisher, type PublishedChangeEvent } from "./MemoryChangePublisher.js";
+import { TimerRecheckScheduler } from "./TimerRecheckScheduler.js";
 
 export interface LocalDepsOptions {
   atlasBaseUrl: string;
   credentials: AtlasCredentials;
   callers: CallerRegistry;
+  cadence: CadencePolicy;
+  /** A folder to keep changes in across restarts; in memory when absent. */
+  dataDir?: string;
   logLevel?: string;
+  onEvent?: (event: PublishedChangeEvent) => void;
 }
 
+export type LocalDeps = HttpApiDeps & {
+  events: MemoryChangePublisher;
+  scheduler: TimerRecheckScheduler;
+  close(): Promise<void>;
+};
+
+/** How long a local Lambda invocation may take (the same budget the re-check handler has in AWS). */
+const INVOCATION_MS = 60_000;
+
 /**
- * The local stack's wiring: the same use cases and Atlas client as in AWS, with the keys and callers held in
- * memory instead of Secrets Manager. Retries are quick so failure drills finish in seconds.
+ * The local stack's wiring: the same use cases, Atlas client and DynamoDB adapter as in AWS, with DynamoDB
+ * played by dynalite, the Scheduler by in-process timers that run the same re-check, events kept in memory,
+ * and keys and callers held in memory instead of Secrets Manager. Retries are quick so drills take seconds.
  */
-export function localDeps(options: LocalDepsOptions): HttpApiDeps & { close(): Promise<void> } {
+export async function localDeps(options: LocalDepsOptions): Promise<LocalDeps> {
   const logger = createLogger({
     serviceName: "atlas-peering-gateway-local",
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
@@ -29,7 +51,9 @@ export function localDeps(options: LocalDepsOptions): HttpApiDeps & { close(): P
     headersTimeoutMs: 10_000,
     bodyTimeoutMs: 10_000,
   });
-  return {
+  const dynamo = await startLocalDynamo(options.dataDir === undefined ? {} : { path: options.dataDir });
+  await ensureChangeTable(dynamo.client, "atlas-peering-gateway-local");
+  const deps: LocalDeps = {
     logger,
     atlas: new AtlasClient({
       transport,
@@ -39,9 +63,25 @@ export function localDeps(options: LocalDepsOptions): HttpApiDeps & { close(): P
     }),
     credentials: new StaticCredentialSource(options.credentials),
     callers: new StaticCallerDirectory(options.callers),
+    store: new DynamoDbChangeStore({ client: dynamo.doc, tableName: "atlas-peering-gateway-local" }),
+    scheduler: new TimerRecheckScheduler({
+      run: async (request) => {
+        await recheckChange(request, deps, Date.now() + INVOCATION_MS);
+      },
+      onError: (error) =>
+        logger.error("local re-check failed; the sweeper will retry", { error: error as Error }),
+    }),
+    events: new MemoryChangePublisher(options.onEvent ? { onEvent: options.onEvent } : {}),
+    callbacks: new StandardWebhooksNotifier({ transport, baseDelayMs: 200 }),
+    cadence: options.cadence,
     now: Date.now,
     newId: randomUUID,
     limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },
-    close: () => transport.close(),
+    close: async () => {
+      deps.scheduler.close();
+      await transport.close();
+      await dynamo.close();
+    },
   };
+  return deps;
 }

@@ -2,9 +2,12 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { type CallerRegistry, parseCallerRegistry } from "../src/auth/callers.js";
 import { hashToken } from "../src/auth/signature.js";
+import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import { makeHttpHandler } from "../src/http/lambdaHandler.js";
+import { sweepOverdue } from "../src/usecases/sweepOverdue.js";
 import { startApiGatewayServer } from "./apiGatewayServer.js";
-import { localDeps } from "./localDeps.js";
+import { type LocalDeps, localDeps } from "./localDeps.js";
+import type { PublishedChangeEvent } from "./MemoryChangePublisher.js";
 import {
   type AtlasSimulator,
   DEMO_PRIVATE_KEY,
@@ -12,17 +15,26 @@ import {
   startAtlasSimulator,
 } from "./simulator/index.js";
 
-/** The local stack's settings; `fromEnv` reads them from the documented environment variables. */
+/** The local stack's settings; `local/start.ts` reads them from the documented environment variables. */
 export interface LocalStackOptions {
   host?: string;
   port?: number;
   simulatorPort?: number;
   simulatorStepMs?: number;
+  /** False: simulated peers wait for acceptance through the simulator's control endpoint. */
+  simulatorAutoAccept?: boolean;
   /** Forward to a real Atlas instead of the simulator. */
   atlas?: { baseUrl: string; publicKey: string; privateKey: string };
   devToken?: string;
   callersFile?: string;
+  /** Keep changes in this folder across restarts (in memory otherwise). */
+  dataDir?: string;
+  /** Re-check cadence; fast by default so a change settles in seconds against the simulator. */
+  cadence?: Partial<CadencePolicy>;
+  /** How often the sweeper looks for overdue changes (it also runs once at start). */
+  sweepEveryMs?: number;
   logLevel?: string;
+  onEvent?: (event: PublishedChangeEvent) => void;
 }
 
 export interface LocalStack {
@@ -30,12 +42,20 @@ export interface LocalStack {
   simulator?: AtlasSimulator;
   /** The dev caller's bearer token; absent when a callers file is used. */
   devToken?: string;
+  deps: LocalDeps;
   close(): Promise<void>;
 }
 
+export const LOCAL_CADENCE: CadencePolicy = {
+  recheckDelayMs: 2_000,
+  humanWaitMaxMs: 10_000,
+  deadlineMs: 168 * 3_600_000,
+};
+
 /**
  * Starts the gateway on 127.0.0.1 with no AWS or Atlas account: the real HTTP handler behind an API Gateway
- * v2 adapter, and the embedded Atlas simulator (unless a real Atlas is configured).
+ * v2 adapter, DynamoDB as dynalite, re-checks on timers, a sweeper loop, and the embedded Atlas simulator
+ * (unless a real Atlas is configured).
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? "127.0.0.1";
@@ -57,18 +77,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const callers = options.callersFile
     ? await readCallersFile(options.callersFile)
     : devRegistry(devToken ?? "");
-  const deps = localDeps({
+  const deps = await localDeps({
     atlasBaseUrl: atlas.baseUrl,
     credentials: { publicKey: atlas.publicKey, privateKey: atlas.privateKey },
     callers,
+    cadence: { ...LOCAL_CADENCE, ...options.cadence },
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   const gateway = await startApiGatewayServer(makeHttpHandler(deps), { host, port: options.port ?? 0 });
+  const stopSweeper = startSweeper(deps, options.sweepEveryMs ?? 3_000);
   return {
     gatewayUrl: gateway.url,
     ...(simulator ? { simulator } : {}),
     ...(devToken ? { devToken } : {}),
+    deps,
     close: async () => {
+      stopSweeper();
       await gateway.close();
       await deps.close();
       await simulator?.close();
@@ -76,11 +102,38 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 }
 
-/** One caller, `local-dev`, allowed every project. */
+/** The local twin of the 5-minute sweeper rule, run every few seconds (and at once, to resume after a restart). */
+function startSweeper(deps: LocalDeps, everyMs: number): () => void {
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sweepOverdue(deps, { graceMs: Math.min(everyMs, 5_000), limit: 25 }, Date.now() + 60_000);
+    } catch (error) {
+      deps.logger.error("local sweeper failed", { error: error as Error });
+    } finally {
+      running = false;
+    }
+  };
+  void sweep();
+  const timer = setInterval(() => void sweep(), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** One caller, `local-dev`, allowed every project, with callbacks allowed to local receivers. */
 function devRegistry(token: string): CallerRegistry {
   return {
     callers: [
-      { id: "local-dev", tokenSha256: [hashToken(token)], signingSecrets: [], projects: [{ groupId: "*" }] },
+      {
+        id: "local-dev",
+        tokenSha256: [hashToken(token)],
+        signingSecrets: [],
+        projects: [{ groupId: "*" }],
+        callbackSecret: `whsec_${randomBytes(24).toString("base64")}`,
+        callbackHosts: ["127.0.0.1", "localhost"],
+      },
     ],
   };
 }

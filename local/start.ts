@@ -4,17 +4,31 @@ import { type LocalStackOptions, startLocalStack } from "./stack.js";
 /**
  * `npm start`: the gateway and the Atlas simulator on 127.0.0.1 with no AWS or Atlas account.
  * Environment: PORT (3000), ATLAS_SIM_PORT (3001), ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN,
- * GATEWAY_CALLERS_FILE, ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY (forward to a real Atlas).
+ * ATLAS_SIM_AUTO_ACCEPT (true), GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
+ * RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL,
+ * ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY (forward to a real Atlas).
  */
 function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   const options: LocalStackOptions = {
     port: Number(env.PORT ?? 3000),
     simulatorPort: Number(env.ATLAS_SIM_PORT ?? 3001),
     simulatorStepMs: Number(env.ATLAS_SIM_STEP_MS ?? 2000),
-    logLevel: env.LOG_LEVEL ?? "INFO",
+    simulatorAutoAccept: env.ATLAS_SIM_AUTO_ACCEPT !== "false",
+    logLevel: env.LOG_LEVEL ?? "WARN",
+    cadence: {
+      ...seconds(env.RECHECK_DELAY_SECONDS, "recheckDelayMs"),
+      ...seconds(env.RECHECK_HUMAN_WAIT_MAX_SECONDS, "humanWaitMaxMs"),
+      ...(env.CHANGE_DEADLINE_HOURS ? { deadlineMs: Number(env.CHANGE_DEADLINE_HOURS) * 3_600_000 } : {}),
+    },
+    onEvent: (event) =>
+      console.log(
+        `event  ${event.detailType}: ${event.detail.id} ${event.detail.state}` +
+          (event.detail.nextAction ? ` — ${event.detail.nextAction}` : ""),
+      ),
   };
   if (env.GATEWAY_DEV_TOKEN) options.devToken = env.GATEWAY_DEV_TOKEN;
   if (env.GATEWAY_CALLERS_FILE) options.callersFile = env.GATEWAY_CALLERS_FILE;
+  if (env.GATEWAY_DATA_DIR) options.dataDir = env.GATEWAY_DATA_DIR;
   if (env.ATLAS_BASE_URL) {
     const { ATLAS_PUBLIC_KEY: publicKey, ATLAS_PRIVATE_KEY: privateKey } = env;
     if (!publicKey || !privateKey)
@@ -22,6 +36,10 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     options.atlas = { baseUrl: env.ATLAS_BASE_URL.replace(/\/+$/, ""), publicKey, privateKey };
   }
   return options;
+}
+
+function seconds(value: string | undefined, key: "recheckDelayMs" | "humanWaitMaxMs") {
+  return value ? { [key]: Number(value) * 1000 } : {};
 }
 
 const stack = await startLocalStack(optionsFromEnv(process.env));

@@ -7,6 +7,9 @@ export class ConfigError extends GatewayError {}
 const int = (fallback: number, min: number, max: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 
+const seconds = (fallback: number) =>
+  z._default(z.coerce.number().check(z.positive("must be a positive number")), fallback);
+
 const projectSecretMap = z.pipe(
   z.string(),
   z.transform((text, ctx) => {
@@ -39,6 +42,17 @@ const schema = z.object({
   DEADLINE_MARGIN_MS: int(1_500, 0, 60_000),
   SIGNATURE_TOLERANCE_SECONDS: int(300, 1, 3_600),
   MAX_BODY_BYTES: int(16_384, 256, 1_048_576),
+  CHANGES_TABLE: z.string().check(z.minLength(3)),
+  SCHEDULE_GROUP: z.string().check(z.minLength(1)),
+  RECHECK_FUNCTION_ARN: z.string().check(z.regex(/^arn:/, "must be an ARN")),
+  SCHEDULER_ROLE_ARN: z.string().check(z.regex(/^arn:/, "must be an ARN")),
+  RECHECK_DLQ_ARN: z.string().check(z.regex(/^arn:/, "must be an ARN")),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), "default"),
+  // Seconds may be fractional: the local stack runs the same cadence fast.
+  RECHECK_DELAY_SECONDS: seconds(60),
+  RECHECK_HUMAN_WAIT_MAX_SECONDS: seconds(300),
+  CHANGE_DEADLINE_HOURS: seconds(168),
+  SWEEP_GRACE_SECONDS: seconds(120),
 });
 
 /** The gateway's configuration, read once from the environment at cold start. */
@@ -53,6 +67,11 @@ export interface Config {
   deadlineMarginMs: number;
   signatureToleranceSeconds: number;
   maxBodyBytes: number;
+  changesTable: string;
+  scheduler: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string };
+  eventBusName: string;
+  cadence: { recheckDelayMs: number; humanWaitMaxMs: number; deadlineMs: number };
+  sweepGraceMs: number;
 }
 
 /**
@@ -85,5 +104,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     deadlineMarginMs: e.DEADLINE_MARGIN_MS,
     signatureToleranceSeconds: e.SIGNATURE_TOLERANCE_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    changesTable: e.CHANGES_TABLE,
+    scheduler: {
+      groupName: e.SCHEDULE_GROUP,
+      targetArn: e.RECHECK_FUNCTION_ARN,
+      roleArn: e.SCHEDULER_ROLE_ARN,
+      deadLetterArn: e.RECHECK_DLQ_ARN,
+    },
+    eventBusName: e.EVENT_BUS_NAME,
+    cadence: {
+      recheckDelayMs: e.RECHECK_DELAY_SECONDS * 1000,
+      humanWaitMaxMs: e.RECHECK_HUMAN_WAIT_MAX_SECONDS * 1000,
+      deadlineMs: e.CHANGE_DEADLINE_HOURS * 3_600_000,
+    },
+    sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
   };
 }

@@ -42,6 +42,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Time between two status steps after a PATCH; default 2000 ms. */
   stepMs?: number;
+  /**
+   * Whether the customer's step (AWS acceptance, GCP reciprocal peering) passes by itself after a step;
+   * default true. False: the peer waits there until `faults.acceptPeer` or `POST /__sim/peers/{id}/accept`.
+   */
+  autoAccept?: boolean;
   /** Digest username; default {@link DEMO_PUBLIC_KEY}. */
   publicKey?: string;
   /** Digest password; default {@link DEMO_PRIVATE_KEY}. */
@@ -109,7 +114,11 @@ function closer(server: Server, delays: Delays): () => Promise<void> {
 /** Starts a simulator and resolves once it listens. */
 export async function startAtlasSimulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
   const now = options.now ?? Date.now;
-  const store = new PeerStore({ now, stepMs: options.stepMs ?? 2000 });
+  const store = new PeerStore({
+    now,
+    stepMs: options.stepMs ?? 2000,
+    autoAccept: options.autoAccept ?? true,
+  });
   const queue = new FaultQueue();
   const rateLimit = new RateLimitWindow(now);
   const delays = new Delays();

@@ -38,6 +38,8 @@ export interface PeerRecord {
 export interface PeerClock {
   now: () => number;
   stepMs: number;
+  /** False: peers wait at PENDING_ACCEPTANCE / WAITING_FOR_USER until accepted through the control endpoint. */
+  autoAccept?: boolean;
 }
 
 /** A fresh AWS peering connection id: `pcx-` and 17 lowercase hex digits, the current AWS format. */
@@ -103,7 +105,8 @@ export class PeerStore {
   status(peer: PeerRecord): string {
     if (peer.terminating) return peer.provider === "AWS" ? "TERMINATING" : "DELETING";
     if (peer.failure !== null) return "FAILED";
-    return statusAt(peer.provider, peer.progression, this.#progressTime(peer), this.#clock.stepMs);
+    const hold = this.#clock.autoAccept === false;
+    return statusAt(peer.provider, peer.progression, this.#progressTime(peer), this.#clock.stepMs, hold);
   }
 
   /** AWS `connectionId` at the current time: the new pcx id shows up once PENDING_ACCEPTANCE is reached. */
@@ -145,6 +148,7 @@ export class PeerStore {
       peer.progression,
       this.#clock.now(),
       this.#clock.stepMs,
+      this.#clock.autoAccept === false,
     );
   }
 

@@ -55,12 +55,17 @@ export function stageIndex(
   progression: Progression,
   now: number,
   stepMs: number,
+  holdForAcceptance = false,
 ): number {
   const last = STATUS_SEQUENCES[provider].length - 1;
+  // Without auto-acceptance the peering waits at the customer's step until someone accepts, as a real one does.
+  const waiting = WAITING_STEPS[provider];
+  const waitingIndex = waiting === undefined ? -1 : STATUS_SEQUENCES[provider].indexOf(waiting);
+  const ceiling = holdForAcceptance && waitingIndex >= progression.startIndex ? waitingIndex : last;
   // A non-positive step means "no waiting at all"; dividing by it would give NaN or a negative count.
-  if (stepMs <= 0) return last;
+  if (stepMs <= 0) return ceiling;
   const elapsedSteps = Math.floor(Math.max(0, now - progression.since) / stepMs);
-  return Math.min(last, progression.startIndex + elapsedSteps);
+  return Math.min(ceiling, progression.startIndex + elapsedSteps);
 }
 
 /** The status name the provider reports at `now`. */
@@ -69,9 +74,10 @@ export function statusAt(
   progression: Progression,
   now: number,
   stepMs: number,
+  holdForAcceptance = false,
 ): string {
   const sequence = STATUS_SEQUENCES[provider];
-  return sequence[stageIndex(provider, progression, now, stepMs)] ?? "AVAILABLE";
+  return sequence[stageIndex(provider, progression, now, stepMs, holdForAcceptance)] ?? "AVAILABLE";
 }
 
 /** Whether the progression has reached (or passed) the named status at `now`. */
@@ -96,11 +102,12 @@ export function acceptProgression(
   progression: Progression,
   now: number,
   stepMs: number,
+  holdForAcceptance = false,
 ): Progression {
   const waiting = WAITING_STEPS[provider];
   if (waiting === undefined) return progression;
   const afterWaiting = STATUS_SEQUENCES[provider].indexOf(waiting) + 1;
-  if (stageIndex(provider, progression, now, stepMs) >= afterWaiting) return progression;
+  if (stageIndex(provider, progression, now, stepMs, holdForAcceptance) >= afterWaiting) return progression;
   return { startIndex: afterWaiting, since: now };
 }
 

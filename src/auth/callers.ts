@@ -15,6 +15,10 @@ export interface Caller {
   /** HMAC keys for signed requests; several so a caller can rotate without downtime. */
   signingSecrets: string[];
   projects: ProjectGrant[];
+  /** Standard Webhooks secret (`whsec_…`) that signs this caller's callbacks. */
+  callbackSecret?: string;
+  /** Hosts this caller's `callbackUrl`s may point at (`hooks.example.com`, `*.example.com`); none when absent. */
+  callbackHosts?: string[];
 }
 
 export interface CallerRegistry {
@@ -38,6 +42,10 @@ const caller = z.strictObject({
     [],
   ),
   projects: z.array(grant),
+  callbackSecret: z.optional(
+    z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, "must be whsec_ followed by base64")),
+  ),
+  callbackHosts: z._default(z.array(z.string().check(z.minLength(1))), []),
 });
 const registry = z.strictObject({ callers: z.array(caller) });
 
@@ -59,13 +67,17 @@ export function parseCallerRegistry(value: unknown, source: string): CallerRegis
   if (duplicate)
     throw new CallerRegistryError(`The callers registry in ${source} lists caller ${duplicate} twice`);
   return {
-    callers: result.data.callers.map(({ id, tokenSha256, signingSecrets, projects }) => ({
-      id,
-      tokenSha256,
-      signingSecrets,
-      projects: projects.map((p) =>
-        p.peerIds ? { groupId: p.groupId, peerIds: p.peerIds } : { groupId: p.groupId },
-      ),
-    })),
+    callers: result.data.callers.map(
+      ({ id, tokenSha256, signingSecrets, projects, callbackSecret, callbackHosts }) => ({
+        id,
+        tokenSha256,
+        signingSecrets,
+        projects: projects.map((p) =>
+          p.peerIds ? { groupId: p.groupId, peerIds: p.peerIds } : { groupId: p.groupId },
+        ),
+        callbackHosts,
+        ...(callbackSecret === undefined ? {} : { callbackSecret }),
+      }),
+    ),
   };
 }

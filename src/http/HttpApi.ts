@@ -1,19 +1,16 @@
 import { type Authenticated, authenticate } from "../auth/authenticate.js";
 import type { Logger } from "../observability/logger.js";
-import type { CallerDirectory } from "../ports/CallerDirectory.js";
-import type { SubmitDeps } from "../usecases/submitPeeringChange.js";
+import type { ChangeDeps } from "../usecases/ChangeDeps.js";
 import { forwardAtlasPeerPatch } from "./atlasPeerRoute.js";
+import { cancelChangeRoute, getChangeRoute, listChangesRoute } from "./changesRoutes.js";
 import { toProblemResponse } from "./problem.js";
 import type { GatewayRequest } from "./request.js";
 import type { HttpResult } from "./response.js";
-import { matchRoute } from "./routes.js";
+import { matchRoute, type Route } from "./routes.js";
 import { submitChangeRoute } from "./submitChangeRoute.js";
 
 /** Everything the HTTP entry needs; tests build it from fakes and local servers. */
-export interface HttpApiDeps extends SubmitDeps {
-  callers: CallerDirectory;
-  logger: Logger;
-  now: () => number;
+export interface HttpApiDeps extends ChangeDeps {
   limits: { maxBodyBytes: number; signatureToleranceSeconds: number };
 }
 
@@ -44,10 +41,7 @@ export async function handleHttpRequest(
     deps.logger.appendKeys({ caller: auth.caller.id });
     const route = matchRoute(request.method, request.rawPath);
     const context: RouteContext = { request, auth, deadline };
-    result =
-      route.kind === "atlas-peer"
-        ? await forwardAtlasPeerPatch(route, context, deps)
-        : await submitChangeRoute(context, deps);
+    result = await serve(route, context, deps);
   } catch (error) {
     result = toProblemResponse(error, problemContext);
     logFailure(deps.logger, error, result.statusCode);
@@ -56,6 +50,21 @@ export async function handleHttpRequest(
   }
   result.headers["x-request-id"] = request.requestId;
   return result;
+}
+
+function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<HttpResult> {
+  switch (route.kind) {
+    case "atlas-peer":
+      return forwardAtlasPeerPatch(route, context, deps);
+    case "submit-change":
+      return submitChangeRoute(context, deps);
+    case "list-changes":
+      return listChangesRoute(context, deps);
+    case "get-change":
+      return getChangeRoute(route.id, context, deps);
+    case "cancel-change":
+      return cancelChangeRoute(route.id, context, deps);
+  }
 }
 
 function logFailure(logger: Logger, error: unknown, status: number): void {

@@ -1,5 +1,14 @@
+import { ChangeStoreError, InvalidChangeCursorError } from "../adapters/dynamodb/errors.js";
+import { DigestError } from "../atlas/digest/challenge.js";
 import { AtlasCredentialsError, type AtlasErrorBody, AtlasUnavailableError } from "../atlas/errors.js";
 import { CallerRegistryError } from "../auth/callers.js";
+import {
+  CallbackNotAllowedError,
+  ChangeEndedError,
+  ChangeInFlightError,
+  ChangeNotFoundError,
+  IdempotencyKeyReusedError,
+} from "../usecases/errors.js";
 import { HttpProblemError } from "./errors.js";
 import type { HttpResult } from "./response.js";
 
@@ -74,6 +83,8 @@ function describe(error: unknown): Problem {
     const { status, slug, title, message } = error;
     return { status, slug, title, detail: message, extensions: error.extensions(), headers: error.headers() };
   }
+  const change = describeChangeError(error);
+  if (change) return change;
   if (error instanceof AtlasCredentialsError) {
     const status = error.problem === "unreadable" ? 503 : 500;
     return {
@@ -99,6 +110,10 @@ function describe(error: unknown): Problem {
       detail: error.message,
     };
   }
+  if (error instanceof DigestError) {
+    const title = "Atlas's authentication challenge could not be answered";
+    return { status: 502, slug: "atlas-auth-handshake", title, detail: error.message };
+  }
   return {
     status: 500,
     slug: "internal",
@@ -122,4 +137,61 @@ function problemResponse(problem: Problem, context: ProblemContext): HttpResult 
     headers: { "content-type": "application/problem+json", ...problem.headers },
     body: JSON.stringify(body),
   };
+}
+
+/** Errors of the change use cases: conflicts and policy refusals a caller can act on. */
+function describeChangeError(error: unknown): Problem | undefined {
+  if (error instanceof ChangeInFlightError) {
+    const extensions = { changeRequestId: error.changeId };
+    return {
+      status: 409,
+      slug: "change-in-flight",
+      title: "A change for this peering is in flight",
+      detail: error.message,
+      extensions,
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    const extensions = { changeRequestId: error.changeId };
+    return {
+      status: 422,
+      slug: "idempotency-key-reused",
+      title: "Idempotency-Key reused",
+      detail: error.message,
+      extensions,
+    };
+  }
+  if (error instanceof ChangeNotFoundError) {
+    return { status: 404, slug: "change-not-found", title: "No such change request", detail: error.message };
+  }
+  if (error instanceof ChangeEndedError) {
+    return { status: 409, slug: "change-ended", title: "The change already ended", detail: error.message };
+  }
+  if (error instanceof InvalidChangeCursorError) {
+    const errors = [{ path: "query.cursor", message: "is not a cursor this listing returned" }];
+    return {
+      status: 400,
+      slug: "validation",
+      title: "The request is not valid",
+      detail: error.message,
+      extensions: { errors },
+    };
+  }
+  if (error instanceof ChangeStoreError) {
+    return {
+      status: 503,
+      slug: "store-unavailable",
+      title: "The change store is unavailable",
+      detail: "Retry later.",
+    };
+  }
+  if (error instanceof CallbackNotAllowedError) {
+    return {
+      status: 422,
+      slug: "callback-not-allowed",
+      title: "Callback URL not allowed",
+      detail: error.message,
+    };
+  }
+  return undefined;
 }

@@ -1,64 +1,84 @@
 import { parseAtlasErrorBody } from "../atlas/errors.js";
+import type { Caller } from "../auth/callers.js";
 import { authorizeChange } from "../auth/policy.js";
+import { isCallbackAllowed } from "../domain/change/callbackPolicy.js";
+import { toView } from "../domain/change/view.js";
 import { validateChangeRequest } from "../domain/peering/request.js";
 import { providerOf } from "../domain/peering/settings.js";
 import { isTerminal } from "../domain/peering/status.js";
-import {
-  outcomeLogFields,
-  type PeeringChange,
-  type SubmitResult,
-  submitPeeringChange,
-} from "../usecases/submitPeeringChange.js";
+import { CallbackNotAllowedError } from "../usecases/errors.js";
+import { type SubmitOutcome, submitChange } from "../usecases/submitChange.js";
 import type { HttpApiDeps, RouteContext } from "./HttpApi.js";
-import { atlasRejectionProblem, atlasUnavailableProblem } from "./problem.js";
+import { idempotencyKeyOf } from "./idempotencyKey.js";
+import { atlasRejectionProblem } from "./problem.js";
 import { readJsonBody } from "./request.js";
 import { type HttpResult, json } from "./response.js";
 import { allValid } from "./validated.js";
 
 /**
- * `POST /v1/peering-changes` with `{groupId, peerId, peering, reason?}`: the gateway's own API. Answers
- * `{id, state, atlas}`: 202 while Atlas is working or a person must act, 200 once settled; Atlas's refusals
- * and outages become problems that keep Atlas's status and error fields.
+ * `POST /v1/peering-changes` with `{groupId, peerId, peering, reason?, callbackUrl?}`: the gateway's own API.
+ * Answers `{id, state, atlas, change}` with a `Location`: 202 while the change is being followed (including
+ * RETRYING, when Atlas could not take it yet and the gateway will send it again), 200 once settled. Atlas's
+ * refusal (REJECTED) is a problem that keeps Atlas's status and error fields.
  */
 export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps): Promise<HttpResult> {
   const body = readJsonBody(context.request, deps.limits.maxBodyBytes);
   const [input] = allValid(validateChangeRequest(body.value));
-  authorizeChange(context.auth.caller, input.groupId, input.peerId);
+  const caller = context.auth.caller;
+  authorizeChange(caller, input.groupId, input.peerId);
+  if (input.callbackUrl !== undefined) checkCallback(caller, input.callbackUrl);
+  const idempotencyKey = idempotencyKeyOf(context.request);
   // Forward the peering object as the caller wrote it (key order, providerName omitted or not).
   const peering = (body.value as { peering: unknown }).peering;
-  const change: PeeringChange = {
-    caller: context.auth.caller,
-    channel: "http",
-    call: { groupId: input.groupId, peerId: input.peerId, apiVersion: "v2", query: {} },
-    provider: providerOf(input.peering),
-    body: JSON.stringify(peering),
-    ...(input.reason === undefined ? {} : { reason: input.reason }),
-  };
-  const result = await submitPeeringChange(change, deps, { deadline: context.deadline });
-  deps.logger.info("peering change submitted", outcomeLogFields(change, result));
-  return respond(result, context);
+  const outcome = await submitChange(
+    {
+      caller,
+      channel: "http",
+      call: { groupId: input.groupId, peerId: input.peerId, apiVersion: "v2", query: {} },
+      provider: providerOf(input.peering),
+      body: JSON.stringify(peering),
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
+      ...(input.callbackUrl === undefined ? {} : { callbackUrl: input.callbackUrl }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    },
+    deps,
+    context.deadline,
+  );
+  deps.logger.info("peering change submitted", {
+    changeId: outcome.change.id,
+    kind: outcome.kind,
+    state: outcome.change.state,
+  });
+  return respond(outcome, context);
 }
 
-function respond(result: SubmitResult, context: RouteContext): HttpResult {
-  const problemContext = { requestId: context.request.requestId, instance: context.request.rawPath };
-  const headers = { "x-change-request-id": result.changeId };
-  const { answer } = result;
-  if (result.state === "REJECTED" || result.state === "RETRYING") {
-    const atlas = parseAtlasErrorBody(answer.body);
-    const problem =
-      result.state === "REJECTED"
-        ? atlasRejectionProblem(answer.status, atlas, { changeRequestId: result.changeId }, problemContext)
-        : atlasUnavailableProblem(
-            answer.status,
-            atlas,
-            answer.headers["retry-after"],
-            { changeRequestId: result.changeId },
-            problemContext,
-          );
+/** The callback must go to a host on the caller's allowlist (no SSRF), and the caller needs a secret to sign with. */
+function checkCallback(caller: Caller, url: string): void {
+  const verdict = isCallbackAllowed(url, caller.callbackHosts ?? []);
+  if (!verdict.allowed) throw new CallbackNotAllowedError(`callbackUrl refused: ${verdict.reason}`);
+  if (!caller.callbackSecret) {
+    throw new CallbackNotAllowedError(`Caller ${caller.id} has no callback secret to sign callbacks with.`);
+  }
+}
+
+function respond(outcome: SubmitOutcome, context: RouteContext): HttpResult {
+  const { change } = outcome;
+  const headers = { "x-change-request-id": change.id, location: `/v1/peering-changes/${change.id}` };
+  const answer = outcome.kind === "created" ? outcome.answer : undefined;
+  if (change.state === "REJECTED" && answer) {
+    const problemContext = { requestId: context.request.requestId, instance: context.request.rawPath };
+    const extensions = { changeRequestId: change.id };
+    const problem = atlasRejectionProblem(
+      answer.status,
+      parseAtlasErrorBody(answer.body),
+      extensions,
+      problemContext,
+    );
     return { ...problem, headers: { ...problem.headers, ...headers } };
   }
-  const status = isTerminal(result.state) ? 200 : 202;
-  return json(status, { id: result.changeId, state: result.state, atlas: parseOrText(answer.body) }, headers);
+  const status = isTerminal(change.state) ? 200 : 202;
+  const atlas = answer ? parseOrText(answer.body) : null;
+  return json(status, { id: change.id, state: change.state, atlas, change: toView(change) }, headers);
 }
 
 function parseOrText(body: string): unknown {

@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DynamoDbChangeStore } from "../adapters/dynamodb/DynamoDbChangeStore.js";
+import { createDocumentClient } from "../adapters/dynamodb/table.js";
+import { EventBridgeChangePublisher } from "../adapters/EventBridgeChangePublisher.js";
+import { EventBridgeRecheckScheduler } from "../adapters/EventBridgeRecheckScheduler.js";
 import { SecretsManagerCallerDirectory } from "../adapters/SecretsManagerCallerDirectory.js";
 import { SecretsManagerCredentialSource } from "../adapters/SecretsManagerCredentialSource.js";
 import { SecretsManagerSecrets } from "../adapters/SecretsManagerSecrets.js";
+import { StandardWebhooksNotifier } from "../adapters/StandardWebhooksNotifier.js";
 import { AtlasClient } from "../atlas/AtlasClient.js";
 import { createUndiciTransport } from "../atlas/transport.js";
 import { type Config, loadConfig } from "../config.js";
@@ -16,7 +24,8 @@ export interface AwsDeps extends HttpApiDeps {
 
 /**
  * The production wiring: configuration from the environment, Atlas keys and callers from Secrets Manager,
- * one keep-alive undici Agent for Atlas. Called once at module load by each handler.
+ * changes in DynamoDB, re-checks through EventBridge Scheduler, events on EventBridge, one keep-alive undici
+ * Agent for Atlas and callbacks. Called once at module load by each handler.
  */
 export function awsDeps(env: Record<string, string | undefined> = process.env): AwsDeps {
   const config = loadConfig(env);
@@ -25,21 +34,32 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
     client: new SecretsManagerClient({}),
     maxAgeSeconds: config.secretsMaxAgeSeconds,
   });
-  const atlas = new AtlasClient({
-    transport: createUndiciTransport(config.atlasTimeouts),
-    defaultBaseUrl: config.atlasBaseUrl,
-    retry: config.retry,
-    onRetry: (event) => logger.warn("retrying Atlas", event),
-  });
+  const transport = createUndiciTransport(config.atlasTimeouts);
   return {
     config,
     logger,
-    atlas,
+    atlas: new AtlasClient({
+      transport,
+      defaultBaseUrl: config.atlasBaseUrl,
+      retry: config.retry,
+      onRetry: (event) => logger.warn("retrying Atlas", event),
+    }),
     credentials: new SecretsManagerCredentialSource(secrets, {
       defaultSecretId: config.atlasSecretId,
       perProject: config.atlasSecretIdsByProject,
     }),
     callers: new SecretsManagerCallerDirectory(secrets, config.callersSecretId),
+    store: new DynamoDbChangeStore({
+      client: createDocumentClient(new DynamoDBClient({})),
+      tableName: config.changesTable,
+    }),
+    scheduler: new EventBridgeRecheckScheduler({ client: new SchedulerClient({}), ...config.scheduler }),
+    events: new EventBridgeChangePublisher({
+      client: new EventBridgeClient({}),
+      eventBusName: config.eventBusName,
+    }),
+    callbacks: new StandardWebhooksNotifier({ transport }),
+    cadence: config.cadence,
     now: Date.now,
     newId: randomUUID,
     limits: {

@@ -1,6 +1,14 @@
 import type { AtlasCredentials } from "../../src/atlas/credentials.js";
+import type { ChangeView } from "../../src/domain/change/view.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+import type {
+  CallbackDelivery,
+  CallbackNotifier,
+  ChangeEventPublisher,
+  DeliveryResult,
+} from "../../src/ports/ChangeNotifications.js";
+import type { RecheckRequest, RecheckScheduler } from "../../src/ports/RecheckScheduler.js";
 
 /** One call the fake Atlas received. */
 export interface FakeAtlasCall {
@@ -50,5 +58,41 @@ export class RotatingCredentials implements AtlasCredentialSource {
     this.fetches.push({ groupId, refresh: options.refresh ?? false });
     if (options.refresh) this.current = this.afterRefresh;
     return this.current;
+  }
+}
+
+/** Records schedules; `failNext` makes the next schedule() throw, as an unavailable Scheduler would. */
+export class RecordingScheduler implements RecheckScheduler {
+  readonly scheduled: Array<RecheckRequest & { at: number }> = [];
+  readonly cancelled: RecheckRequest[] = [];
+  failNext = 0;
+
+  async schedule(request: RecheckRequest, at: number): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error("Scheduler unavailable");
+    }
+    this.scheduled.push({ ...request, at });
+  }
+
+  async cancel(request: RecheckRequest): Promise<void> {
+    this.cancelled.push(request);
+  }
+}
+
+/** Records published change events. */
+export class RecordingPublisher implements ChangeEventPublisher {
+  readonly events: ChangeView[] = [];
+  async publish(change: ChangeView): Promise<void> {
+    this.events.push(change);
+  }
+}
+
+/** Records callback deliveries and reports them delivered. */
+export class RecordingNotifier implements CallbackNotifier {
+  readonly deliveries: CallbackDelivery[] = [];
+  async deliver(delivery: CallbackDelivery): Promise<DeliveryResult> {
+    this.deliveries.push(delivery);
+    return { delivered: true, attempts: 1, lastOutcome: "200" };
   }
 }

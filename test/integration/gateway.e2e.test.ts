@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { banner } from "../../local/banner.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
@@ -17,7 +17,9 @@ let sim: AtlasSimulator;
 let peerPath: (version: "v1.0" | "v2", peer?: "aws" | "gcp") => string;
 let awsBody: Record<string, string>;
 
-beforeAll(async () => {
+// A fresh stack per test: each test changes the same demo peer, and the gateway allows one change per
+// peering at a time.
+beforeEach(async () => {
   stack = await startLocalStack({
     devToken: "e2e-dev-token-0f9e8d7c",
     simulatorStepMs: 60_000,
@@ -37,8 +39,7 @@ beforeAll(async () => {
     providerName: "AWS",
   };
 });
-afterAll(() => stack.close());
-beforeEach(() => sim.reset());
+afterEach(() => stack.close());
 
 function send(
   path: string,

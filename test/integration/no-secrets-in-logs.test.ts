@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startApiGatewayServer } from "../../local/apiGatewayServer.js";
-import { localDeps } from "../../local/localDeps.js";
+import { type LocalDeps, localDeps } from "../../local/localDeps.js";
 import { type AtlasSimulator, startAtlasSimulator } from "../../local/simulator/index.js";
+import { LOCAL_CADENCE } from "../../local/stack.js";
 import { hashToken, signRequest } from "../../src/auth/signature.js";
 import { makeHttpHandler } from "../../src/http/lambdaHandler.js";
 
@@ -14,7 +15,7 @@ const SECRETS = {
 
 let sim: AtlasSimulator;
 let gateway: { url: string; close(): Promise<void> };
-let deps: ReturnType<typeof localDeps>;
+let deps: LocalDeps;
 const captured: string[] = [];
 
 beforeAll(async () => {
@@ -23,7 +24,8 @@ beforeAll(async () => {
     privateKey: SECRETS.atlasPrivateKey,
     stepMs: 60_000,
   });
-  deps = localDeps({
+  deps = await localDeps({
+    cadence: LOCAL_CADENCE,
     atlasBaseUrl: sim.url,
     credentials: { publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
     callers: {

@@ -8,6 +8,13 @@ const run = promisify(execFile);
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
+/** A resource's properties; fails the test when the resource is missing. */
+function props<T>(name: string): T {
+  const resource = resources[name];
+  if (!resource) throw new Error(`the template has no ${name}`);
+  return resource.Properties as T;
+}
+
 /** Every IAM statement in the template's roles. */
 function statements(): Array<{ Effect: string; Action: string | string[]; Resource: unknown }> {
   return Object.values(resources)
@@ -27,12 +34,15 @@ describe("serverless package (offline, no AWS credentials)", () => {
     resources = template.Resources;
   }, 150_000);
 
-  it("serves the three routes from the http function through an HTTP API", () => {
+  it("serves every route from the http function through an HTTP API", () => {
     const routes = Object.values(resources)
       .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
       .map((r) => r.Properties.RouteKey)
       .sort();
     expect(routes).toEqual([
+      "DELETE /v1/peering-changes/{id}",
+      "GET /v1/peering-changes",
+      "GET /v1/peering-changes/{id}",
       "PATCH /api/atlas/v1.0/groups/{groupId}/peers/{peerId}",
       "PATCH /api/atlas/v2/groups/{groupId}/peers/{peerId}",
       "POST /v1/peering-changes",
@@ -50,17 +60,96 @@ describe("serverless package (offline, no AWS credentials)", () => {
     }
   });
 
-  it("lets the function read only the gateway's secrets, never Resource '*'", () => {
+  it("lets the functions read only the gateway's secrets, and never grants '*'", () => {
     const secretStatements = statements().filter((s) =>
       [s.Action].flat().some((a) => a.startsWith("secretsmanager:")),
     );
-    expect(secretStatements).toHaveLength(1);
-    const [statement] = secretStatements;
-    expect([statement?.Action].flat()).toEqual(["secretsmanager:GetSecretValue"]);
-    const resourceText = JSON.stringify(statement?.Resource);
-    expect(resourceText).not.toBe('"*"');
-    expect(resourceText).toContain(":secret:atlas-peering-gateway/dev/*");
-    for (const s of statements()) expect([s.Action].flat()).not.toContain("*");
+    expect(secretStatements.length).toBeGreaterThan(0);
+    for (const statement of secretStatements) {
+      expect([statement.Action].flat()).toEqual(["secretsmanager:GetSecretValue"]);
+      expect(JSON.stringify(statement.Resource)).toContain(":secret:atlas-peering-gateway/dev/*");
+    }
+    for (const s of statements()) {
+      expect([s.Action].flat()).not.toContain("*");
+      expect([s.Action].flat().some((a) => a.endsWith(":*"))).toBe(false);
+      expect([s.Resource].flat()).not.toContain("*");
+    }
+  });
+
+  it("keeps changes in an on-demand table with TTL, point-in-time recovery and the sweeper's index", () => {
+    const table = resources.ChangesTable?.Properties as Record<string, unknown>;
+    expect(table).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+    const indexes = table.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>;
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(["byProject", "due"]);
+  });
+
+  it("matches the table the code creates locally", async () => {
+    const { changeTableDefinition } = await import("../../src/adapters/dynamodb/table.js");
+    const local = changeTableDefinition("x");
+    const table = resources.ChangesTable?.Properties as Record<string, unknown>;
+    expect(table.KeySchema).toEqual(local.KeySchema);
+    expect(new Set(table.AttributeDefinitions as unknown[])).toEqual(new Set(local.AttributeDefinitions));
+    expect(table.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+  });
+
+  it("lets Scheduler, for this account only, invoke nothing but the recheck function", () => {
+    const role = resources.SchedulerInvokeRole?.Properties as {
+      AssumeRolePolicyDocument: { Statement: Array<Record<string, unknown>> };
+      Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string; Resource: unknown }> } }>;
+    };
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+      },
+    ]);
+    const grants = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(grants.map((g) => g.Action).sort()).toEqual(["lambda:InvokeFunction", "sqs:SendMessage"]);
+    const invoke = JSON.stringify(grants.find((g) => g.Action === "lambda:InvokeFunction")?.Resource);
+    expect(invoke).toContain("function:atlas-peering-gateway-dev-recheck");
+    expect(invoke).not.toContain("-http");
+  });
+
+  it("declares the recheck and sweeper functions, the schedule group, the event bus and the DLQs", () => {
+    expect(resources.RecheckLambdaFunction?.Type).toBe("AWS::Lambda::Function");
+    expect(resources.SweeperLambdaFunction?.Type).toBe("AWS::Lambda::Function");
+    expect(resources.RecheckScheduleGroup?.Type).toBe("AWS::Scheduler::ScheduleGroup");
+    expect(resources.ChangeEventBus?.Type).toBe("AWS::Events::EventBus");
+    const rule = Object.values(resources).find((r) => r.Type === "AWS::Events::Rule");
+    expect(rule?.Properties.ScheduleExpression).toBe("rate(5 minutes)");
+    const sweeperConfig = Object.values(resources).find((r) => r.Type === "AWS::Lambda::EventInvokeConfig");
+    expect(JSON.stringify(sweeperConfig?.Properties)).toContain("SweeperDeadLetterQueue");
+    const env = props<{ Environment: { Variables: Record<string, unknown> } }>("RecheckLambdaFunction")
+      .Environment.Variables;
+    expect(env.RECHECK_DLQ_ARN).toEqual({ "Fn::GetAtt": ["RecheckDeadLetterQueue", "Arn"] });
+  });
+
+  it("gives each function only what it calls: only the http function may delete schedules", () => {
+    const actionsOf = (role: string) =>
+      props<{ Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string | string[] }> } }> }>(
+        role,
+      )
+        .Policies.flatMap((p) => p.PolicyDocument.Statement)
+        .flatMap((s) => [s.Action].flat());
+    expect(actionsOf("HttpRole")).toContain("scheduler:DeleteSchedule");
+    expect(actionsOf("RecheckRole")).not.toContain("scheduler:DeleteSchedule");
+    for (const role of ["HttpRole", "RecheckRole"]) {
+      expect(actionsOf(role)).toEqual(
+        expect.arrayContaining([
+          "scheduler:CreateSchedule",
+          "iam:PassRole",
+          "events:PutEvents",
+          "dynamodb:PutItem",
+        ]),
+      );
+      expect(actionsOf(role)).not.toContain("dynamodb:Scan");
+    }
   });
 
   it("tells the function where its secrets are", () => {

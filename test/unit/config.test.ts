@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
-const minimal = { ATLAS_SECRET_ID: "gw/atlas", CALLERS_SECRET_ID: "gw/callers" };
+const minimal = {
+  ATLAS_SECRET_ID: "gw/atlas",
+  CALLERS_SECRET_ID: "gw/callers",
+  CHANGES_TABLE: "gw-changes",
+  SCHEDULE_GROUP: "gw",
+  RECHECK_FUNCTION_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:gw-recheck",
+  SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/gw-scheduler",
+  RECHECK_DLQ_ARN: "arn:aws:sqs:eu-west-1:123456789012:gw-recheck-dlq",
+};
 
 describe("configuration", () => {
   it("applies the documented defaults", () => {
@@ -13,6 +21,9 @@ describe("configuration", () => {
       signatureToleranceSeconds: 300,
       maxBodyBytes: 16_384,
       retry: { maxAttempts: 4 },
+      eventBusName: "default",
+      cadence: { recheckDelayMs: 60_000, humanWaitMaxMs: 300_000, deadlineMs: 168 * 3_600_000 },
+      sweepGraceMs: 120_000,
     });
   });
 
@@ -22,6 +33,11 @@ describe("configuration", () => {
       ATLAS_SECRET_IDS_BY_PROJECT: '{"5f1e2d3c4b5a69788796a5b4":"gw/team-a"}',
     });
     expect(config.atlasSecretIdsByProject).toEqual({ "5f1e2d3c4b5a69788796a5b4": "gw/team-a" });
+  });
+
+  it("accepts fractional seconds, so the local stack can run the cadence fast", () => {
+    const config = loadConfig({ ...minimal, RECHECK_DELAY_SECONDS: "0.5", CHANGE_DEADLINE_HOURS: "0.01" });
+    expect(config.cadence).toMatchObject({ recheckDelayMs: 500, deadlineMs: 36_000 });
   });
 
   it("names every missing or malformed variable at once", () => {

@@ -86,11 +86,17 @@ const reason = z
  * The body of `POST /v1/peering-changes`. New top-level fields (e.g. `callbackUrl`, `dryRun`) are added
  * here and nowhere else: the allowed-field message and {@link ChangeRequestInput} follow from this shape.
  */
+const callbackUrl = z
+  .string()
+  .check(z.maxLength(2048, "must be at most 2048 characters"), z.url({ error: "must be an absolute URL" }));
+
 const changeRequestShape = {
   groupId,
   peerId,
   peering: peeringSettingsSchemas.full,
   reason: z.exactOptional(reason),
+  /** Where to POST the signed outcome; the host must be on the caller's allowlist (checked by policy). */
+  callbackUrl: z.exactOptional(callbackUrl),
 };
 
 const changeRequestSchema = z.strictObject(changeRequestShape, {

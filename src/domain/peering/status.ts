@@ -2,15 +2,18 @@
  * What the gateway says about a change request. Part of the vocabulary only applies once changes are followed
  * durably (RETRYING, TIMED_OUT, CANCELLED); it is defined once, here.
  */
-export type ChangeState =
-  | "RETRYING"
-  | "IN_PROGRESS"
-  | "WAITING_FOR_USER"
-  | "SUCCEEDED"
-  | "FAILED"
-  | "REJECTED"
-  | "TIMED_OUT"
-  | "CANCELLED";
+export const CHANGE_STATES = [
+  "RETRYING",
+  "IN_PROGRESS",
+  "WAITING_FOR_USER",
+  "SUCCEEDED",
+  "FAILED",
+  "REJECTED",
+  "TIMED_OUT",
+  "CANCELLED",
+] as const;
+
+export type ChangeState = (typeof CHANGE_STATES)[number];
 
 /** A peer's status as Atlas reports it, read from whichever fields its provider uses. */
 export interface PeerStatus {
@@ -57,8 +60,16 @@ export function stateForPeer(peer: PeerStatus): ChangeState {
 
 /** Terminal states never change again. */
 export function isTerminal(state: ChangeState): boolean {
-  return ["SUCCEEDED", "FAILED", "REJECTED", "TIMED_OUT", "CANCELLED"].includes(state);
+  return TERMINAL.has(state);
 }
+
+const TERMINAL: ReadonlySet<ChangeState> = new Set([
+  "SUCCEEDED",
+  "FAILED",
+  "REJECTED",
+  "TIMED_OUT",
+  "CANCELLED",
+]);
 
 function unwrapEnvelope(body: unknown): Record<string, unknown> | undefined {
   if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;

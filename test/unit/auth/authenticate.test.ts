@@ -160,6 +160,7 @@ describe("callers registry", () => {
       tokenSha256: [],
       signingSecrets: [],
       projects: [{ groupId: "*" }],
+      callbackHosts: [],
     });
   });
 

@@ -104,7 +104,8 @@ describe("validateChangeRequest", () => {
       errors: [
         {
           path: "dryRun",
-          message: "unknown field for a peering change request; allowed: groupId, peerId, peering, reason",
+          message:
+            "unknown field for a peering change request; allowed: groupId, peerId, peering, reason, callbackUrl",
         },
         { path: "groupId", message: HEX_MESSAGE },
         { path: "peerId", message: "is required" },

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { StaticCallerDirectory } from "../../../src/adapters/StaticCallerDirectory.js";
 import { AtlasCredentialsError } from "../../../src/atlas/errors.js";
 import { type HttpHandlerDeps, makeHttpHandler } from "../../../src/http/lambdaHandler.js";
-import { createLogger } from "../../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../../src/ports/AtlasCredentialSource.js";
-import { GROUP_A, GROUP_B, PEER_1, SIGNING_SECRETS, TOKENS, testRegistry } from "../../helpers/callers.js";
+import { GROUP_A, GROUP_B, PEER_1, SIGNING_SECRETS, TOKENS } from "../../helpers/callers.js";
+import { fakeChangeDeps } from "../../helpers/changeDeps.js";
 import { apiEvent, lambdaContext, signedHeaders } from "../../helpers/events.js";
 import { FakeAtlas, RotatingCredentials } from "../../helpers/fakes.js";
 
@@ -29,16 +28,12 @@ function setup(
   atlas = new FakeAtlas({ status: 200, body: PEER_OK, headers: { "content-type": "application/json" } }),
   credentials: AtlasCredentialSource = new RotatingCredentials(KEYS),
 ) {
+  const fake = fakeChangeDeps({ atlas, credentials, now: NOW });
   const deps: HttpHandlerDeps = {
-    atlas,
-    credentials,
-    callers: new StaticCallerDirectory(testRegistry()),
-    logger: createLogger({ logLevel: "SILENT" }),
-    now: () => NOW,
-    newId: () => "chg-1",
+    ...fake.deps,
     limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },
   };
-  return { atlas, handler: makeHttpHandler(deps) };
+  return { atlas, handler: makeHttpHandler(deps), ...fake };
 }
 
 const bearer = { authorization: `Bearer ${TOKENS.ci}` };
@@ -60,6 +55,7 @@ describe("Atlas-compatible PATCH route", () => {
     expect(result).toMatchObject({ statusCode: 200, body: PEER_OK });
     expect(result.headers).toMatchObject({
       "x-change-request-id": "chg-1",
+      location: "/v1/peering-changes/chg-1",
       "x-request-id": expect.stringMatching(/^req-/),
       "content-type": "application/json",
     });
@@ -293,11 +289,13 @@ describe("POST /v1/peering-changes", () => {
     });
     const result = await handler(apiEvent({ method: "POST", path, headers, body: change }), lambdaContext);
     expect(result.statusCode).toBe(202);
-    expect(JSON.parse(result.body)).toEqual({
+    expect(JSON.parse(result.body)).toMatchObject({
       id: "chg-1",
       state: "IN_PROGRESS",
       atlas: JSON.parse(PEER_OK),
+      change: { id: "chg-1", state: "IN_PROGRESS", callerId: "chatops", reason: "move to the new VPC CIDR" },
     });
+    expect(result.headers.location).toBe("/v1/peering-changes/chg-1");
     expect(atlas.calls[0]).toMatchObject({
       body: AWS_BODY,
       call: { groupId: GROUP_B, peerId: PEER_1, apiVersion: "v2" },
@@ -341,22 +339,27 @@ describe("POST /v1/peering-changes", () => {
     });
   });
 
-  it("answers 503 with Atlas's Retry-After when Atlas stays rate limited", async () => {
+  it("records a rate-limited change as RETRYING and schedules the re-send after Retry-After", async () => {
     const limited = {
       detail: "Rate limit exceeded",
       error: 429,
       errorCode: "RATE_LIMITED",
       reason: "Too Many Requests",
     };
-    const { handler } = setup(
-      new FakeAtlas({ status: 429, body: JSON.stringify(limited), headers: { "retry-after": "55" } }),
+    const { handler, scheduler, store } = setup(
+      new FakeAtlas({ status: 429, body: JSON.stringify(limited), headers: { "retry-after": "120" } }),
     );
     const result = await handler(
       apiEvent({ method: "POST", path, headers: { authorization: `Bearer ${TOKENS.narrow}` }, body: change }),
       lambdaContext,
     );
-    expect(result).toMatchObject({ statusCode: 503, headers: { "Retry-After": "55" } });
-    expect(JSON.parse(result.body).errorCode).toBe("RATE_LIMITED");
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toMatchObject({
+      state: "RETRYING",
+      change: { atlas: { httpStatus: 429, errorCode: "RATE_LIMITED" } },
+    });
+    expect(scheduler.scheduled).toEqual([{ changeId: "chg-1", attempt: 1, at: NOW + 120_000 }]);
+    expect(store.changes.get("chg-1")?.nextCheckAt).toBe(NOW + 120_000);
   });
 
   it("names every bad field, top-level and inside peering", async () => {

@@ -73,3 +73,18 @@ describe("acceptProgression", () => {
     expect(stageIndex("AWS", late, 2500, STEP)).toBe(STATUS_SEQUENCES.AWS.indexOf("FINALIZING"));
   });
 });
+
+describe("without auto-acceptance", () => {
+  it("holds at the customer's step until accepted, then carries on", async () => {
+    const { acceptProgression, startProgression, statusAt } = await import(
+      "../../../local/simulator/progression.js"
+    );
+    const start = startProgression(0);
+    expect(statusAt("AWS", start, 10_000, 100, true)).toBe("PENDING_ACCEPTANCE");
+    expect(statusAt("GCP", start, 10_000, 100, true)).toBe("WAITING_FOR_USER");
+    expect(statusAt("AZURE", start, 10_000, 100, true)).toBe("AVAILABLE");
+    const accepted = acceptProgression("AWS", start, 10_000, 100, true);
+    expect(statusAt("AWS", accepted, 10_000, 100, true)).toBe("FINALIZING");
+    expect(statusAt("AWS", accepted, 10_100, 100, true)).toBe("AVAILABLE");
+  });
+});

@@ -1,0 +1,65 @@
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+} from "@aws-sdk/client-eventbridge";
+import type { ChangeView } from "../domain/change/view.js";
+import { GatewayError } from "../errors.js";
+import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
+
+/** The `source` of every change event (EventBridge rules match on it). */
+export const CHANGE_EVENT_SOURCE = "atlas-peering-gateway";
+/** The `detail-type` of every change event. */
+export const CHANGE_EVENT_DETAIL_TYPE = "Peering Change State Changed";
+
+/**
+ * A change event could not be published. The message names the change, the bus and EventBridge's error code,
+ * never the event's detail.
+ */
+export class EventPublishError extends GatewayError {}
+
+/** Options of {@link EventBridgeChangePublisher}. */
+export interface EventBridgeChangePublisherOptions {
+  client: EventBridgeClient;
+  eventBusName: string;
+}
+
+/** Publishes each change's public view as one event on an EventBridge bus. */
+export class EventBridgeChangePublisher implements ChangeEventPublisher {
+  private readonly client: EventBridgeClient;
+  private readonly eventBusName: string;
+
+  constructor(options: EventBridgeChangePublisherOptions) {
+    this.client = options.client;
+    this.eventBusName = options.eventBusName;
+  }
+
+  /** Sends the event; rejects with {@link EventPublishError} when EventBridge did not take it. */
+  async publish(change: ChangeView): Promise<void> {
+    const where = `change ${change.id} on bus ${this.eventBusName}`;
+    let output: PutEventsCommandOutput;
+    try {
+      output = await this.client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              Source: CHANGE_EVENT_SOURCE,
+              DetailType: CHANGE_EVENT_DETAIL_TYPE,
+              Detail: JSON.stringify(change),
+              EventBusName: this.eventBusName,
+              Resources: [],
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "UnknownError";
+      throw new EventPublishError(`Could not publish the event of ${where}: ${name}.`, { cause: error });
+    }
+    // PutEvents answers 200 even when it refused an entry: the refusal is only in the per-entry results.
+    if ((output.FailedEntryCount ?? 0) > 0) {
+      const code = output.Entries?.[0]?.ErrorCode ?? "UnknownError";
+      throw new EventPublishError(`EventBridge refused the event of ${where}: ${code}.`);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { Context } from "aws-lambda";
+import { z } from "zod/mini";
+import type { Logger } from "../observability/logger.js";
+import type { ChangeDeps } from "../usecases/ChangeDeps.js";
+import { type RecheckOutcome, recheckChange } from "../usecases/recheckChange.js";
+import { type SweepOptions, sweepOverdue } from "../usecases/sweepOverdue.js";
+
+type LambdaContext = Pick<Context, "getRemainingTimeInMillis">;
+
+/** The Scheduler target input: exactly what `EventBridgeRecheckScheduler` puts in `Input`. */
+const recheckEvent = z.object({
+  changeId: z.string().check(z.minLength(1), z.maxLength(64)),
+  attempt: z.int().check(z.nonnegative()),
+});
+
+/**
+ * The re-check Lambda, invoked by a one-time EventBridge Scheduler schedule with `{changeId, attempt}`.
+ * A malformed event is logged and dropped (retrying it cannot help); any other failure is thrown so that
+ * Scheduler retries and, in the end, the event lands in the DLQ. The change id is the correlation id.
+ */
+export function makeRecheckHandler(deps: ChangeDeps & { deadlineMarginMs?: number }) {
+  return async (event: unknown, context: LambdaContext): Promise<RecheckOutcome | { kind: "invalid" }> => {
+    const parsed = recheckEvent.safeParse(event);
+    if (!parsed.success) {
+      deps.logger.error("ignoring a malformed re-check event", {
+        issues: parsed.error.issues.map((i) => i.message),
+      });
+      return { kind: "invalid" };
+    }
+    return withCorrelation(deps.logger, parsed.data.changeId, () =>
+      recheckChange(parsed.data, deps, deadlineOf(deps, context)),
+    );
+  };
+}
+
+/** The sweeper Lambda, run every few minutes by an EventBridge rule: re-checks overdue changes. */
+export function makeSweeperHandler(deps: ChangeDeps & { deadlineMarginMs?: number }, options: SweepOptions) {
+  return async (_event: unknown, context: LambdaContext) =>
+    sweepOverdue(deps, options, deadlineOf(deps, context));
+}
+
+function deadlineOf(deps: ChangeDeps & { deadlineMarginMs?: number }, context: LambdaContext): number {
+  return deps.now() + context.getRemainingTimeInMillis() - (deps.deadlineMarginMs ?? 1_500);
+}
+
+async function withCorrelation<T>(logger: Logger, id: string, work: () => Promise<T>): Promise<T> {
+  logger.setCorrelationId(id);
+  logger.appendKeys({ changeId: id });
+  try {
+    return await work();
+  } finally {
+    logger.resetKeys();
+  }
+}

@@ -1,0 +1,71 @@
+import type { AtlasApiVersion } from "../../ports/AtlasPeeringApi.js";
+import type { AtlasQuery } from "../peering/request.js";
+import type { Provider } from "../peering/settings.js";
+import type { ChangeState } from "../peering/status.js";
+
+/** The channel a change came in through. */
+export type Channel = "http" | "slack" | "eventbridge";
+
+/** One step in a change's life, kept in its history. */
+export interface Transition {
+  /** ISO 8601 time of the transition. */
+  at: string;
+  from: ChangeState | null;
+  to: ChangeState;
+  /** Atlas's peer status when the gateway decided (e.g. PENDING_ACCEPTANCE). */
+  atlasStatus?: string;
+  /** Why, in a few words (e.g. "Atlas answered 503", "deadline passed"). */
+  note?: string;
+}
+
+/** What the gateway last learnt from Atlas about the peer and its answers. */
+export interface AtlasObservation {
+  /** AWS `statusName`, Azure/GCP `status`. */
+  status?: string;
+  /** AWS `errorStateName`, Azure `errorState`, GCP `errorMessage`. */
+  error?: string;
+  connectionId?: string;
+  /** Atlas's HTTP status for the last PATCH/GET. */
+  httpStatus?: number;
+  /** Atlas's `errorCode`/`detail` when it refused or failed. */
+  errorCode?: string;
+  detail?: string;
+}
+
+/**
+ * A change request, durably recorded before the PATCH is sent and followed until it settles.
+ * `version` increases by one on every write; writes are conditional on it, so a duplicate or out-of-order
+ * re-check can never apply twice.
+ */
+export interface ChangeRecord {
+  id: string;
+  version: number;
+  callerId: string;
+  channel: Channel;
+  groupId: string;
+  peerId: string;
+  provider: Provider;
+  apiVersion: AtlasApiVersion;
+  query: AtlasQuery;
+  /** The JSON body sent to Atlas, byte for byte as the caller wrote it. */
+  desired: string;
+  reason?: string;
+  callbackUrl?: string;
+  idempotencyKey?: string;
+  state: ChangeState;
+  atlas: AtlasObservation;
+  /** The attempt number the next re-check must carry; a re-check with another number is stale. */
+  attempt: number;
+  /** Consecutive checks that found a person must act (drives the backoff while waiting). */
+  waitingChecks: number;
+  /** Epoch ms of the next check; absent once terminal. */
+  nextCheckAt?: number;
+  /** Epoch ms after which the change is TIMED_OUT. */
+  deadline: number;
+  history: Transition[];
+  /** Epoch ms. */
+  createdAt: number;
+  updatedAt: number;
+  /** Epoch seconds at which the store may expire the record (90 days after it ended). */
+  expiresAt?: number;
+}

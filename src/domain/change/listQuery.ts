@@ -1,0 +1,40 @@
+import { z } from "zod/mini";
+import type { ChangeQuery } from "../../ports/ChangeStore.js";
+import { groupId, peerId } from "../peering/fields.js";
+import { CHANGE_STATES } from "../peering/status.js";
+import { fromSafeParse, objectErrors, type Validation } from "../validation.js";
+
+const shape = {
+  groupId,
+  peerId: z.optional(peerId),
+  state: z.optional(z.enum(CHANGE_STATES, { error: `must be one of ${CHANGE_STATES.join(", ")}` })),
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100")),
+      z.transform(Number).check(z.minimum(1, "must be at least 1"), z.maximum(100, "must be at most 100")),
+    ),
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+};
+const schema = z.strictObject(shape, { error: objectErrors("unknown query parameter", Object.keys(shape)) });
+
+/**
+ * Validates `GET /v1/peering-changes?groupId=&peerId=&state=&limit=&cursor=` (violations at `query.<name>`).
+ * `groupId` is required: listings are per project, which is what callers are granted.
+ */
+export function validateListQuery(query: Record<string, string | undefined>): Validation<ChangeQuery> {
+  const present = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+  const result = fromSafeParse(schema.safeParse(present), "query");
+  if (!result.ok) return result;
+  const { limit, peerId: peer, state, cursor } = result.value;
+  return {
+    ok: true,
+    value: {
+      groupId: result.value.groupId,
+      limit: limit ?? 20,
+      ...(peer === undefined ? {} : { peerId: peer }),
+      ...(state === undefined ? {} : { state }),
+      ...(cursor === undefined ? {} : { cursor }),
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { ChangeState } from "../peering/status.js";
+import type { AtlasObservation, ChangeRecord, Channel, Transition } from "./ChangeRecord.js";
+import { nextAction } from "./nextAction.js";
+
+/**
+ * A change as the API, events and callbacks show it: no storage details (version, TTL), times in ISO 8601,
+ * the desired body parsed, and what a person must do when one must act. Holds no secret.
+ */
+export interface ChangeView {
+  id: string;
+  state: ChangeState;
+  groupId: string;
+  peerId: string;
+  provider: string;
+  apiVersion: string;
+  callerId: string;
+  channel: Channel;
+  reason?: string;
+  callbackUrl?: string;
+  desired: unknown;
+  atlas: AtlasObservation;
+  attempt: number;
+  nextCheckAt?: string;
+  deadline: string;
+  createdAt: string;
+  updatedAt: string;
+  history: Transition[];
+  nextAction?: string;
+  links: { self: string };
+}
+
+/** The public view of a change record. */
+export function toView(change: ChangeRecord): ChangeView {
+  const action = change.state === "WAITING_FOR_USER" ? nextAction(change) : undefined;
+  return {
+    id: change.id,
+    state: change.state,
+    groupId: change.groupId,
+    peerId: change.peerId,
+    provider: change.provider,
+    apiVersion: change.apiVersion,
+    callerId: change.callerId,
+    channel: change.channel,
+    ...(change.reason === undefined ? {} : { reason: change.reason }),
+    ...(change.callbackUrl === undefined ? {} : { callbackUrl: change.callbackUrl }),
+    desired: parse(change.desired),
+    atlas: change.atlas,
+    attempt: change.attempt,
+    ...(change.nextCheckAt === undefined ? {} : { nextCheckAt: new Date(change.nextCheckAt).toISOString() }),
+    deadline: new Date(change.deadline).toISOString(),
+    createdAt: new Date(change.createdAt).toISOString(),
+    updatedAt: new Date(change.updatedAt).toISOString(),
+    history: change.history,
+    ...(action === undefined ? {} : { nextAction: action }),
+    links: { self: `/v1/peering-changes/${change.id}` },
+  };
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,23 @@
+import type { CadencePolicy } from "../domain/change/cadence.js";
+import type { Logger } from "../observability/logger.js";
+import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
+import type { AtlasPeeringApi } from "../ports/AtlasPeeringApi.js";
+import type { CallerDirectory } from "../ports/CallerDirectory.js";
+import type { CallbackNotifier, ChangeEventPublisher } from "../ports/ChangeNotifications.js";
+import type { ChangeStore } from "../ports/ChangeStore.js";
+import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
+
+/** Everything the change use cases need, all behind ports. */
+export interface ChangeDeps {
+  store: ChangeStore;
+  credentials: AtlasCredentialSource;
+  atlas: AtlasPeeringApi;
+  scheduler: RecheckScheduler;
+  events: ChangeEventPublisher;
+  callbacks: CallbackNotifier;
+  callers: CallerDirectory;
+  logger: Logger;
+  now: () => number;
+  newId: () => string;
+  cadence: CadencePolicy;
+}

@@ -1,0 +1,75 @@
+import { AtlasCredentialsError, AtlasUnavailableError, parseAtlasErrorBody } from "../atlas/errors.js";
+import { retryAfterMs } from "../atlas/retry.js";
+import type { AtlasOutcome } from "../domain/change/lifecycle.js";
+import { readPeerStatus } from "../domain/peering/status.js";
+import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
+import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
+
+export interface AtlasCallDeps {
+  credentials: AtlasCredentialSource;
+  atlas: AtlasPeeringApi;
+  now: () => number;
+}
+
+/** Atlas's raw answer (when there was one) and what it means for the change. */
+export interface AtlasCallResult {
+  answer?: AtlasAnswer;
+  outcome: AtlasOutcome;
+  /** The failure behind an `unavailable` outcome without an answer (keys missing, network down). */
+  error?: Error;
+}
+
+/**
+ * Sends the PATCH (`body` given) or the GET with the project's keys. When Atlas answers 401 the keys may have
+ * been rotated: they are fetched once more, bypassing the cache, and the call is made once more. Failures to
+ * reach Atlas or to load the keys become an `unavailable` outcome, so the change is tried again later
+ * instead of being lost; other errors propagate.
+ */
+export async function callAtlas(
+  deps: AtlasCallDeps,
+  call: PeerCall,
+  body: string | undefined,
+  deadline: number,
+): Promise<AtlasCallResult> {
+  try {
+    const send = async (refresh: boolean) => {
+      const keys = await deps.credentials.credentialsFor(call.groupId, { refresh });
+      return body === undefined
+        ? deps.atlas.getPeer(keys, call, { deadline })
+        : deps.atlas.updatePeer(keys, call, body, { deadline });
+    };
+    let answer = await send(false);
+    if (answer.status === 401) answer = await send(true);
+    return { answer, outcome: outcomeOf(answer, deps.now()) };
+  } catch (error) {
+    if (error instanceof AtlasUnavailableError || error instanceof AtlasCredentialsError) {
+      return { outcome: { kind: "unavailable", detail: error.message }, error };
+    }
+    throw error;
+  }
+}
+
+/** What an Atlas answer means: the peer (2xx), a refusal (4xx but 429), or an outage (429/5xx). */
+export function outcomeOf(answer: AtlasAnswer, now: number): AtlasOutcome {
+  if (answer.status < 300)
+    return { kind: "peer", httpStatus: answer.status, peer: readPeerStatus(parseJson(answer.body)) };
+  const error = parseAtlasErrorBody(answer.body);
+  const details = {
+    httpStatus: answer.status,
+    ...(error?.errorCode ? { errorCode: error.errorCode } : {}),
+    ...(error?.detail ? { detail: error.detail } : {}),
+  };
+  if (answer.status === 429 || answer.status >= 500) {
+    const wait = retryAfterMs(answer.headers["retry-after"], now);
+    return { kind: "unavailable", ...details, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
+  }
+  return { kind: "refused", ...details };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Caller } from "../auth/callers.js";
+import { mayChange } from "../auth/policy.js";
+import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
+import { withState } from "../domain/change/lifecycle.js";
+import { isTerminal } from "../domain/peering/status.js";
+import type { ChangePage, ChangeQuery } from "../ports/ChangeStore.js";
+import type { ChangeDeps } from "./ChangeDeps.js";
+import { ChangeEndedError, ChangeNotFoundError } from "./errors.js";
+import { persistChange } from "./persistChange.js";
+
+/** A change the caller may see (its project and peer are in the caller's grants). */
+export async function getChange(
+  id: string,
+  caller: Caller,
+  deps: Pick<ChangeDeps, "store">,
+): Promise<ChangeRecord> {
+  const change = await deps.store.get(id);
+  if (!change || !mayChange(caller, change.groupId, change.peerId)) throw new ChangeNotFoundError(id);
+  return change;
+}
+
+/** A project's changes, newest first; only the peers the caller may see. */
+export async function listChanges(
+  query: ChangeQuery,
+  caller: Caller,
+  deps: Pick<ChangeDeps, "store">,
+): Promise<ChangePage> {
+  const page = await deps.store.list(query);
+  return { ...page, items: page.items.filter((c) => mayChange(caller, c.groupId, c.peerId)) };
+}
+
+/**
+ * Stops following a change (CANCELLED). Atlas is not touched: a PATCH already sent stays sent. A concurrent
+ * re-check may win the write; then the cancel is tried again on the fresh record, a few times at most.
+ */
+export async function cancelChange(id: string, caller: Caller, deps: ChangeDeps): Promise<ChangeRecord> {
+  for (let tries = 0; tries < 3; tries++) {
+    const change = await getChange(id, caller, deps);
+    if (isTerminal(change.state)) throw new ChangeEndedError(id, change.state);
+    const next = withState(change, "CANCELLED", deps.now(), change.atlas, `cancelled by ${caller.id}`);
+    if (await persistChange(change, next, deps)) {
+      await deps.scheduler.cancel({ changeId: id, attempt: change.attempt }).catch((error: unknown) => {
+        deps.logger.warn("could not delete the pending re-check schedule (it will find the change ended)", {
+          changeId: id,
+          error: error as Error,
+        });
+      });
+      return next;
+    }
+  }
+  throw new ChangeEndedError(id, "changing too fast to cancel; try again");
+}

@@ -1,0 +1,51 @@
+import { applyOutcome } from "../domain/change/lifecycle.js";
+import { isTerminal } from "../domain/peering/status.js";
+import type { RecheckRequest } from "../ports/RecheckScheduler.js";
+import { callAtlas } from "./atlasCall.js";
+import type { ChangeDeps } from "./ChangeDeps.js";
+import { persistChange } from "./persistChange.js";
+
+/** What a re-check did. */
+export type RecheckOutcome =
+  | { kind: "checked"; state: string; attempt: number }
+  | {
+      kind: "skipped";
+      reason: "unknown change" | "already ended" | "stale attempt" | "moved on concurrently";
+    };
+
+/**
+ * One re-check of a change: while Atlas has not accepted the PATCH (RETRYING) it is sent again; otherwise the
+ * peer is read with a GET. What was seen is recorded and the next check scheduled. A re-check for an attempt
+ * the change has moved past (a duplicate or late EventBridge delivery, or the sweeper and the schedule both
+ * firing) does nothing: the attempt number and the conditional write make each attempt apply at most once.
+ */
+export async function recheckChange(
+  request: RecheckRequest,
+  deps: ChangeDeps,
+  deadline: number,
+): Promise<RecheckOutcome> {
+  const change = await deps.store.get(request.changeId);
+  if (!change) return { kind: "skipped", reason: "unknown change" };
+  if (isTerminal(change.state)) return { kind: "skipped", reason: "already ended" };
+  if (change.attempt !== request.attempt) return { kind: "skipped", reason: "stale attempt" };
+  const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion, query: {} };
+  const body = change.state === "RETRYING" ? change.desired : undefined;
+  const result = await callAtlas(
+    deps,
+    body === undefined ? call : { ...call, query: change.query },
+    body,
+    deadline,
+  );
+  const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
+  if (!(await persistChange(change, next, deps))) return { kind: "skipped", reason: "moved on concurrently" };
+  deps.logger.info("change re-checked", {
+    changeId: change.id,
+    attempt: request.attempt,
+    sent: body === undefined ? "GET" : "PATCH",
+    atlasStatus: next.atlas.status,
+    atlasHttpStatus: next.atlas.httpStatus,
+    from: change.state,
+    state: next.state,
+  });
+  return { kind: "checked", state: next.state, attempt: next.attempt };
+}

@@ -1,0 +1,49 @@
+import { StaticCallerDirectory } from "../../src/adapters/StaticCallerDirectory.js";
+import type { CallerRegistry } from "../../src/auth/callers.js";
+import { createLogger } from "../../src/observability/logger.js";
+import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
+import type { AtlasPeeringApi } from "../../src/ports/AtlasPeeringApi.js";
+import type { ChangeDeps } from "../../src/usecases/ChangeDeps.js";
+import { testRegistry } from "./callers.js";
+import {
+  FakeAtlas,
+  RecordingNotifier,
+  RecordingPublisher,
+  RecordingScheduler,
+  RotatingCredentials,
+} from "./fakes.js";
+import { MemoryChangeStore } from "./memoryStore.js";
+
+export const TEST_CADENCE = { recheckDelayMs: 60_000, humanWaitMaxMs: 300_000, deadlineMs: 168 * 3_600_000 };
+
+/** Change use-case dependencies made of in-memory fakes, with a controllable clock. */
+export function fakeChangeDeps(
+  options: {
+    atlas?: AtlasPeeringApi;
+    credentials?: AtlasCredentialSource;
+    registry?: CallerRegistry;
+    now?: number;
+  } = {},
+) {
+  let clock = options.now ?? 1_764_331_200_000;
+  let ids = 0;
+  const parts = {
+    store: new MemoryChangeStore(),
+    scheduler: new RecordingScheduler(),
+    events: new RecordingPublisher(),
+    callbacks: new RecordingNotifier(),
+  };
+  const deps: ChangeDeps = {
+    ...parts,
+    atlas: options.atlas ?? new FakeAtlas(),
+    credentials:
+      options.credentials ??
+      new RotatingCredentials({ publicKey: "pubkey01", privateKey: "test-private-key-0001" }),
+    callers: new StaticCallerDirectory(options.registry ?? testRegistry()),
+    logger: createLogger({ logLevel: "SILENT" }),
+    now: () => clock,
+    newId: () => `chg-${++ids}`,
+    cadence: TEST_CADENCE,
+  };
+  return { deps, ...parts, advance: (ms: number) => (clock += ms), time: () => clock };
+}

@@ -1,0 +1,109 @@
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { MemoryChangePublisher, type PublishedChangeEvent } from "../../../local/MemoryChangePublisher.js";
+import {
+  EventBridgeChangePublisher,
+  EventPublishError,
+} from "../../../src/adapters/EventBridgeChangePublisher.js";
+import type { ChangeView } from "../../../src/domain/change/view.js";
+import { GatewayError } from "../../../src/errors.js";
+
+const eventBridge = mockClient(EventBridgeClient);
+
+const VIEW: ChangeView = {
+  id: "0b5c1f9e-2d4a-4c8b-9e7f-3a6d1c2b4e5f",
+  state: "WAITING_FOR_USER",
+  groupId: "5f1e2d3c4b5a69788796a5b4",
+  peerId: "5f1e2d3c4b5a69788796a5c1",
+  provider: "AWS",
+  apiVersion: "v2",
+  callerId: "ci-pipeline",
+  channel: "http",
+  desired: { routeTableCidrBlock: "10.15.0.0/24", detailMarker: "DETAIL-MARKER-7f3a" },
+  atlas: { status: "PENDING_ACCEPTANCE", connectionId: "pcx-0123456789abcdef0", httpStatus: 200 },
+  attempt: 2,
+  nextCheckAt: "2026-11-28T12:01:00.000Z",
+  deadline: "2026-12-05T12:00:00.000Z",
+  createdAt: "2026-11-28T12:00:00.000Z",
+  updatedAt: "2026-11-28T12:00:30.000Z",
+  history: [{ at: "2026-11-28T12:00:00.000Z", from: null, to: "IN_PROGRESS" }],
+  nextAction: "Accept the peering connection pcx-0123456789abcdef0 in AWS account 123456789012.",
+  links: { self: "/v1/peering-changes/0b5c1f9e-2d4a-4c8b-9e7f-3a6d1c2b4e5f" },
+};
+
+function publisher() {
+  return new EventBridgeChangePublisher({
+    client: new EventBridgeClient({ region: "eu-west-1" }),
+    eventBusName: "gw-events",
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<EventPublishError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(EventPublishError);
+  expect(error).toBeInstanceOf(GatewayError);
+  return error as EventPublishError;
+}
+
+describe("EventBridgeChangePublisher", () => {
+  beforeEach(() => eventBridge.reset());
+
+  it("puts one event whose detail is the change view", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+    await publisher().publish(VIEW);
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      Entries: [
+        {
+          Source: "atlas-peering-gateway",
+          DetailType: "Peering Change State Changed",
+          Detail: JSON.stringify(VIEW),
+          EventBusName: "gw-events",
+          Resources: [],
+        },
+      ],
+    });
+  });
+
+  it("fails with the entry's error code, not the detail, when EventBridge refused the entry", async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "failed: DETAIL-MARKER-7f3a" }],
+    });
+    const error = await failure(publisher().publish(VIEW));
+    expect(error.message).toContain("InternalFailure");
+    expect(error.message).toContain(VIEW.id);
+    expect(error.message).not.toContain("DETAIL-MARKER-7f3a");
+    expect(error.message).not.toContain("routeTableCidrBlock");
+  });
+
+  it("wraps an SDK error with cause", async () => {
+    const sdkError = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    eventBridge.on(PutEventsCommand).rejects(sdkError);
+    const error = await failure(publisher().publish(VIEW));
+    expect(error.cause).toBe(sdkError);
+    expect(error.message).toContain("ThrottlingException");
+    expect(error.message).not.toContain("DETAIL-MARKER-7f3a");
+  });
+});
+
+describe("MemoryChangePublisher (local twin)", () => {
+  it("keeps each event as EventBridge would carry it, and tells onEvent", async () => {
+    const seen: PublishedChangeEvent[] = [];
+    const memory = new MemoryChangePublisher({ onEvent: (event) => seen.push(event), now: () => 0 });
+    const view = structuredClone(VIEW);
+    await memory.publish(view);
+    view.state = "SUCCEEDED";
+    expect(memory.events).toEqual([
+      {
+        source: "atlas-peering-gateway",
+        detailType: "Peering Change State Changed",
+        detail: VIEW,
+        time: "1970-01-01T00:00:00.000Z",
+      },
+    ]);
+    expect(seen).toEqual(memory.events);
+  });
+});
