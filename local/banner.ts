@@ -17,7 +17,13 @@ export function banner(stack: LocalStack): string {
   }
   if (stack.devToken) {
     lines.push("", `Dev bearer token (caller local-dev, every project): ${stack.devToken}`);
-    if (stack.simulator) lines.push("", "Try it:", "", tryItCurl(stack));
+    if (stack.simulator) {
+      lines.push(
+        "",
+        "Follow changes: GATEWAY_TOKEN=… npm run cli -- status <id> --wait   (or list --group <groupId>)",
+      );
+      lines.push("", "Try it:", "", tryItCurl(stack));
+    }
   } else {
     lines.push("", "Callers come from GATEWAY_CALLERS_FILE.");
   }

@@ -80,7 +80,9 @@ export async function submitChange(
 }
 
 /** The hash an Idempotency-Key is bound to: what is changed and how. */
-export function requestHash(input: Pick<ChangeSubmission, "call" | "body" | "callbackUrl">): string {
+export function requestHash(
+  input: Pick<ChangeSubmission, "call" | "body" | "callbackUrl" | "reason">,
+): string {
   const { groupId, peerId, apiVersion, query } = input.call;
   const canonical = JSON.stringify([
     groupId,
@@ -90,6 +92,7 @@ export function requestHash(input: Pick<ChangeSubmission, "call" | "body" | "cal
     query.envelope,
     input.body,
     input.callbackUrl,
+    input.reason,
   ]);
   return createHash("sha256").update(canonical).digest("hex");
 }
