@@ -10,6 +10,7 @@ import {
   startAtlasSimulator,
 } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { recheckChange } from "../../src/usecases/recheckChange.js";
 
 const TOKEN = "e2e-token-changes-api-01";
 let sim: AtlasSimulator;
@@ -101,6 +102,49 @@ describe("the change API over real sockets (dynalite behind it)", () => {
     });
     expect(other.status).toBe(422);
     await settle(firstBody.id);
+  });
+
+  it("applies a re-check delivered many times at once exactly once (conditional writes in dynalite)", async () => {
+    const waiting = await startLocalStack({
+      atlas: { baseUrl: sim.url, publicKey: DEMO_PUBLIC_KEY, privateKey: DEMO_PRIVATE_KEY },
+      devToken: TOKEN,
+      cadence: { recheckDelayMs: 600_000, humanWaitMaxMs: 600_000 },
+      sweepEveryMs: 600_000,
+      logLevel: "SILENT",
+    });
+    try {
+      const response = await fetch(`${waiting.gatewayUrl}/v1/peering-changes`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(change("gcp")),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const before = await waiting.deps.store.get(id);
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          recheckChange({ changeId: id, attempt: before?.attempt ?? -1 }, waiting.deps, Date.now() + 10_000),
+        ),
+      );
+      expect(outcomes.filter((o) => o.kind === "checked")).toHaveLength(1);
+      const after = await waiting.deps.store.get(id);
+      expect(after?.version).toBe((before?.version ?? 0) + 1);
+      expect(
+        await recheckChange(
+          { changeId: id, attempt: before?.attempt ?? -1 },
+          waiting.deps,
+          Date.now() + 10_000,
+        ),
+      ).toEqual({
+        kind: "skipped",
+        reason: "stale attempt",
+      });
+      await fetch(`${waiting.gatewayUrl}/v1/peering-changes/${id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+    } finally {
+      await waiting.close();
+    }
   });
 
   it("refuses a callback URL outside the caller's allowlist with 422, before anything is recorded", async () => {
