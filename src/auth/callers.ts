@@ -19,6 +19,23 @@ export interface Caller {
   callbackSecret?: string;
   /** Hosts this caller's `callbackUrl`s may point at (`hooks.example.com`, `*.example.com`); none when absent. */
   callbackHosts?: string[];
+  /** Slack users (or channels) of a workspace who act as this caller through the slash command. */
+  slack?: SlackIdentity[];
+  /** EventBridge sources (optionally only from one account) whose `Peering Change Requested` events act as this caller. */
+  eventSources?: EventSourceIdentity[];
+}
+
+/** A Slack workspace (`team_id`) and the users or channels in it that map to a caller. */
+export interface SlackIdentity {
+  teamId: string;
+  userIds?: string[];
+  channelIds?: string[];
+}
+
+/** An EventBridge `source` (and optionally the `account` it must come from) that maps to a caller. */
+export interface EventSourceIdentity {
+  source: string;
+  account?: string;
 }
 
 export interface CallerRegistry {
@@ -46,6 +63,27 @@ const caller = z.strictObject({
     z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, "must be whsec_ followed by base64")),
   ),
   callbackHosts: z._default(z.array(z.string().check(z.minLength(1))), []),
+  slack: z.optional(
+    z.array(
+      z.strictObject({
+        teamId: z.string().check(z.regex(/^[TE][A-Z0-9]{2,}$/, "must be a Slack team id such as T0123ABCD")),
+        userIds: z.optional(
+          z.array(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, "must be a Slack user id"))),
+        ),
+        channelIds: z.optional(
+          z.array(z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/, "must be a Slack channel id"))),
+        ),
+      }),
+    ),
+  ),
+  eventSources: z.optional(
+    z.array(
+      z.strictObject({
+        source: z.string().check(z.minLength(1), z.maxLength(256)),
+        account: z.optional(z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id"))),
+      }),
+    ),
+  ),
 });
 const registry = z.strictObject({ callers: z.array(caller) });
 
@@ -67,17 +105,33 @@ export function parseCallerRegistry(value: unknown, source: string): CallerRegis
   if (duplicate)
     throw new CallerRegistryError(`The callers registry in ${source} lists caller ${duplicate} twice`);
   return {
-    callers: result.data.callers.map(
-      ({ id, tokenSha256, signingSecrets, projects, callbackSecret, callbackHosts }) => ({
-        id,
-        tokenSha256,
-        signingSecrets,
-        projects: projects.map((p) =>
-          p.peerIds ? { groupId: p.groupId, peerIds: p.peerIds } : { groupId: p.groupId },
-        ),
-        callbackHosts,
-        ...(callbackSecret === undefined ? {} : { callbackSecret }),
-      }),
-    ),
+    callers: result.data.callers.map((entry) => toCaller(entry)),
   };
+}
+
+type ParsedCaller = z.output<typeof caller>;
+
+/** Drops absent optional fields (exactOptionalPropertyTypes) and normalises the nested identities. */
+function toCaller(entry: ParsedCaller): Caller {
+  const { id, tokenSha256, signingSecrets, projects, callbackSecret, callbackHosts, slack, eventSources } =
+    entry;
+  return {
+    id,
+    tokenSha256,
+    signingSecrets,
+    projects: projects.map((p) =>
+      p.peerIds ? { groupId: p.groupId, peerIds: p.peerIds } : { groupId: p.groupId },
+    ),
+    callbackHosts,
+    ...(callbackSecret === undefined ? {} : { callbackSecret }),
+    ...(slack === undefined ? {} : { slack: slack.map((s) => compact<SlackIdentity>(s)) }),
+    ...(eventSources === undefined
+      ? {}
+      : { eventSources: eventSources.map((e) => compact<EventSourceIdentity>(e)) }),
+  };
+}
+
+/** Copies `value` without its undefined entries. */
+function compact<T>(value: object): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
