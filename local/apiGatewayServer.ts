@@ -21,10 +21,10 @@ const TEXT_TYPES = /^(text\/|application\/(json|.*\+json|xml|x-www-form-urlencod
  */
 export async function startApiGatewayServer(
   handler: HttpLambda,
-  options: { host?: string; port?: number } = {},
+  options: { host?: string; port?: number; localRoutes?: LocalRoutes } = {},
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    serve(handler, req, res).catch((error: unknown) => {
+    serve(handler, req, res, options.localRoutes).catch((error: unknown) => {
       // The handler maps its own errors; reaching here means it crashed, as a Lambda would (API Gateway: 500).
       console.error("local api gateway: handler crashed", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -42,8 +42,24 @@ export async function startApiGatewayServer(
   };
 }
 
-async function serve(handler: HttpLambda, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Extra endpoints of the local stack (under `/__local/`), answered before the Lambda handler sees anything. */
+export type LocalRoutes = (method: string, path: string, body: Buffer) => Promise<HttpResult | undefined>;
+
+async function serve(
+  handler: HttpLambda,
+  req: IncomingMessage,
+  res: ServerResponse,
+  localRoutes?: LocalRoutes,
+): Promise<void> {
   const body = await readBody(req);
+  const local =
+    localRoutes &&
+    (await localRoutes(req.method ?? "GET", new URL(req.url ?? "/", "http://localhost").pathname, body));
+  if (local) {
+    res.writeHead(local.statusCode, local.headers);
+    res.end(local.body);
+    return;
+  }
   const started = Date.now();
   const result = await handler(toEvent(req, body), {
     getRemainingTimeInMillis: () => INTEGRATION_TIMEOUT_MS - (Date.now() - started),

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { ensureChangeTable } from "../src/adapters/dynamodb/createTable.js";
+import { DynamoDbAuditLog } from "../src/adapters/dynamodb/DynamoDbAuditLog.js";
 import { DynamoDbChangeStore } from "../src/adapters/dynamodb/DynamoDbChangeStore.js";
+import { DynamoDbReplayGuard } from "../src/adapters/dynamodb/DynamoDbReplayGuard.js";
 import { StandardWebhooksNotifier } from "../src/adapters/StandardWebhooksNotifier.js";
 import { StaticCallerDirectory } from "../src/adapters/StaticCallerDirectory.js";
 import { StaticCredentialSource } from "../src/adapters/StaticCredentialSource.js";
@@ -10,7 +12,9 @@ import { createUndiciTransport } from "../src/atlas/transport.js";
 import type { CallerRegistry } from "../src/auth/callers.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import type { HttpApiDeps } from "../src/http/HttpApi.js";
+import { LoggedAuditLog } from "../src/observability/auditLines.js";
 import { createLogger } from "../src/observability/logger.js";
+import { SlackResponseUrlReplies } from "../src/slack/SlackResponseUrlReplies.js";
 import { recheckChange } from "../src/usecases/recheckChange.js";
 import { startLocalDynamo } from "./dynalite.js";
 import { MemoryChangePublisher, type PublishedChangeEvent } from "./MemoryChangePublisher.js";
@@ -25,6 +29,8 @@ export interface LocalDepsOptions {
   dataDir?: string;
   logLevel?: string;
   onEvent?: (event: PublishedChangeEvent) => void;
+  /** The Slack app's signing secret the local Slack route verifies against. */
+  slackSigningSecret: string;
 }
 
 export type LocalDeps = HttpApiDeps & {
@@ -32,6 +38,8 @@ export type LocalDeps = HttpApiDeps & {
   scheduler: TimerRecheckScheduler;
   close(): Promise<void>;
 };
+
+const TABLE = "atlas-peering-gateway-local";
 
 /** How long a local Lambda invocation may take (the same budget the re-check handler has in AWS). */
 const INVOCATION_MS = 60_000;
@@ -52,7 +60,7 @@ export async function localDeps(options: LocalDepsOptions): Promise<LocalDeps> {
     bodyTimeoutMs: 10_000,
   });
   const dynamo = await startLocalDynamo(options.dataDir === undefined ? {} : { path: options.dataDir });
-  await ensureChangeTable(dynamo.client, "atlas-peering-gateway-local");
+  await ensureChangeTable(dynamo.client, TABLE);
   const deps: LocalDeps = {
     logger,
     atlas: new AtlasClient({
@@ -63,7 +71,7 @@ export async function localDeps(options: LocalDepsOptions): Promise<LocalDeps> {
     }),
     credentials: new StaticCredentialSource(options.credentials),
     callers: new StaticCallerDirectory(options.callers),
-    store: new DynamoDbChangeStore({ client: dynamo.doc, tableName: "atlas-peering-gateway-local" }),
+    store: new DynamoDbChangeStore({ client: dynamo.doc, tableName: TABLE }),
     scheduler: new TimerRecheckScheduler({
       run: async (request) => {
         await recheckChange(request, deps, Date.now() + INVOCATION_MS);
@@ -74,6 +82,15 @@ export async function localDeps(options: LocalDepsOptions): Promise<LocalDeps> {
     events: new MemoryChangePublisher(options.onEvent ? { onEvent: options.onEvent } : {}),
     callbacks: new StandardWebhooksNotifier({ transport, baseDelayMs: 200 }),
     cadence: options.cadence,
+    audit: new LoggedAuditLog(new DynamoDbAuditLog({ client: dynamo.doc, tableName: TABLE }), logger),
+    replay: new DynamoDbReplayGuard({ client: dynamo.doc, tableName: TABLE }),
+    slackSigningSecrets: async () => [options.slackSigningSecret],
+    // Locally, Slack's response_url may point at a receiver on this machine (tests, rehearsals).
+    slackReplies: new SlackResponseUrlReplies({
+      transport,
+      allowedHosts: ["hooks.slack.com", "127.0.0.1", "localhost"],
+      logger: { warn: (msg, attrs) => logger.warn(msg, { ...attrs }) },
+    }),
     now: Date.now,
     newId: randomUUID,
     limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },

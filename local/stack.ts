@@ -7,6 +7,7 @@ import { makeHttpHandler } from "../src/http/lambdaHandler.js";
 import { sweepOverdue } from "../src/usecases/sweepOverdue.js";
 import { startApiGatewayServer } from "./apiGatewayServer.js";
 import { type LocalDeps, localDeps } from "./localDeps.js";
+import { localRoutes } from "./localRoutes.js";
 import type { PublishedChangeEvent } from "./MemoryChangePublisher.js";
 import {
   type AtlasSimulator,
@@ -35,6 +36,8 @@ export interface LocalStackOptions {
   sweepEveryMs?: number;
   logLevel?: string;
   onEvent?: (event: PublishedChangeEvent) => void;
+  /** The local Slack app's signing secret (`SLACK_SIGNING_SECRET`); generated when absent. */
+  slackSigningSecret?: string;
 }
 
 export interface LocalStack {
@@ -42,9 +45,16 @@ export interface LocalStack {
   simulator?: AtlasSimulator;
   /** The dev caller's bearer token; absent when a callers file is used. */
   devToken?: string;
+  /** What the local Slack route verifies signatures with. */
+  slackSigningSecret: string;
   deps: LocalDeps;
   close(): Promise<void>;
 }
+
+/** The Slack workspace id the local stack trusts (send it as `team_id`). */
+export const LOCAL_SLACK_TEAM = "T0LOCAL00";
+/** The EventBridge `source` the local stack maps to the dev caller. */
+export const LOCAL_EVENT_SOURCE = "local.automation";
 
 export const LOCAL_CADENCE: CadencePolicy = {
   recheckDelayMs: 2_000,
@@ -77,7 +87,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const callers = options.callersFile
     ? await readCallersFile(options.callersFile)
     : devRegistry(devToken ?? "");
+  const slackSigningSecret = options.slackSigningSecret ?? randomBytes(16).toString("hex");
   const deps = await localDeps({
+    slackSigningSecret,
     atlasBaseUrl: atlas.baseUrl,
     credentials: { publicKey: atlas.publicKey, privateKey: atlas.privateKey },
     callers,
@@ -86,12 +98,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
-  const gateway = await startApiGatewayServer(makeHttpHandler(deps), { host, port: options.port ?? 0 });
+  const gateway = await startApiGatewayServer(makeHttpHandler(deps), {
+    host,
+    port: options.port ?? 0,
+    localRoutes: localRoutes(deps),
+  });
   const stopSweeper = startSweeper(deps, options.sweepEveryMs ?? 3_000);
   return {
     gatewayUrl: gateway.url,
     ...(simulator ? { simulator } : {}),
     ...(devToken ? { devToken } : {}),
+    slackSigningSecret,
     deps,
     close: async () => {
       stopSweeper();
@@ -133,6 +150,9 @@ function devRegistry(token: string): CallerRegistry {
         projects: [{ groupId: "*" }],
         callbackSecret: `whsec_${randomBytes(24).toString("base64")}`,
         callbackHosts: ["127.0.0.1", "localhost"],
+        // The local Slack workspace and the local automation source act as the dev caller.
+        slack: [{ teamId: LOCAL_SLACK_TEAM }],
+        eventSources: [{ source: LOCAL_EVENT_SOURCE }],
       },
     ],
   };

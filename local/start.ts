@@ -1,4 +1,6 @@
+import { CHANGE_EVENT_DETAIL_TYPE } from "../src/adapters/EventBridgeChangePublisher.js";
 import { banner } from "./banner.js";
+import type { PublishedChangeEvent } from "./MemoryChangePublisher.js";
 import { type LocalStackOptions, startLocalStack } from "./stack.js";
 
 /**
@@ -20,11 +22,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
       ...seconds(env.RECHECK_HUMAN_WAIT_MAX_SECONDS, "humanWaitMaxMs"),
       ...(env.CHANGE_DEADLINE_HOURS ? { deadlineMs: Number(env.CHANGE_DEADLINE_HOURS) * 3_600_000 } : {}),
     },
-    onEvent: (event) =>
-      console.log(
-        `event  ${event.detailType}: ${event.detail.id} ${event.detail.state}` +
-          (event.detail.nextAction ? ` — ${event.detail.nextAction}` : ""),
-      ),
+    onEvent: (event) => console.log(`event  ${event.detailType}: ${describeEvent(event)}`),
   };
   if (env.GATEWAY_DEV_TOKEN) options.devToken = env.GATEWAY_DEV_TOKEN;
   if (env.GATEWAY_CALLERS_FILE) options.callersFile = env.GATEWAY_CALLERS_FILE;
@@ -36,6 +34,17 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     options.atlas = { baseUrl: env.ATLAS_BASE_URL.replace(/\/+$/, ""), publicKey, privateKey };
   }
   return options;
+}
+
+/** One line per event: a change's id, state and next action, or which request was rejected and why. */
+function describeEvent(event: PublishedChangeEvent): string {
+  if (event.detailType === CHANGE_EVENT_DETAIL_TYPE) {
+    const { id, state, nextAction } = event.detail;
+    return nextAction ? `${id} ${state} — ${nextAction}` : `${id} ${state}`;
+  }
+  const { event: rejected, reason, errors } = event.detail;
+  const which = `${rejected.id ?? "(no id)"} from ${rejected.source ?? "(no source)"}: ${reason}`;
+  return errors.length > 0 ? `${which} (${errors.map((e) => e.path).join(", ")})` : which;
 }
 
 function seconds(value: string | undefined, key: "recheckDelayMs" | "humanWaitMaxMs") {

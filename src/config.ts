@@ -53,6 +53,8 @@ const schema = z.object({
   RECHECK_HUMAN_WAIT_MAX_SECONDS: seconds(300),
   CHANGE_DEADLINE_HOURS: seconds(168),
   SWEEP_GRACE_SECONDS: seconds(120),
+  SLACK_SIGNING_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+  AUDIT_RETENTION_DAYS: int(400, 1, 3_650),
 });
 
 /** The gateway's configuration, read once from the environment at cold start. */
@@ -72,6 +74,9 @@ export interface Config {
   eventBusName: string;
   cadence: { recheckDelayMs: number; humanWaitMaxMs: number; deadlineMs: number };
   sweepGraceMs: number;
+  /** Secrets Manager id of the Slack app's signing secret; Slack commands are refused without it. */
+  slackSigningSecretId?: string;
+  auditRetentionDays: number;
 }
 
 /**
@@ -118,5 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       deadlineMs: e.CHANGE_DEADLINE_HOURS * 3_600_000,
     },
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    ...(e.SLACK_SIGNING_SECRET_ID === undefined ? {} : { slackSigningSecretId: e.SLACK_SIGNING_SECRET_ID }),
   };
 }

@@ -5,6 +5,8 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import type { ChangeView } from "../domain/change/view.js";
 import { GatewayError } from "../errors.js";
+import type { ChangeRejection } from "../events/rejection.js";
+import { REJECTED_DETAIL_TYPE } from "../events/requestedEvent.js";
 import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 
 /** The `source` of every change event (EventBridge rules match on it). */
@@ -13,8 +15,8 @@ export const CHANGE_EVENT_SOURCE = "atlas-peering-gateway";
 export const CHANGE_EVENT_DETAIL_TYPE = "Peering Change State Changed";
 
 /**
- * A change event could not be published. The message names the change, the bus and EventBridge's error code,
- * never the event's detail.
+ * A change (or rejection) event could not be published. The message names the change or the rejected event,
+ * the bus and EventBridge's error code, never the event's detail.
  */
 export class EventPublishError extends GatewayError {}
 
@@ -24,7 +26,7 @@ export interface EventBridgeChangePublisherOptions {
   eventBusName: string;
 }
 
-/** Publishes each change's public view as one event on an EventBridge bus. */
+/** Publishes each change's public view, and each rejected request event, as one event on an EventBridge bus. */
 export class EventBridgeChangePublisher implements ChangeEventPublisher {
   private readonly client: EventBridgeClient;
   private readonly eventBusName: string;
@@ -36,7 +38,21 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
 
   /** Sends the event; rejects with {@link EventPublishError} when EventBridge did not take it. */
   async publish(change: ChangeView): Promise<void> {
-    const where = `change ${change.id} on bus ${this.eventBusName}`;
+    await this.put(CHANGE_EVENT_DETAIL_TYPE, change, `the event of change ${change.id}`);
+  }
+
+  /**
+   * Sends a `Peering Change Rejected` event on the same bus, so the sender's rule can route it back;
+   * rejects with {@link EventPublishError} as {@link publish} does.
+   */
+  async publishRejection(rejection: ChangeRejection): Promise<void> {
+    const what = `the rejection of event ${rejection.event.id ?? "(without id)"}`;
+    await this.put(REJECTED_DETAIL_TYPE, rejection, what);
+  }
+
+  /** Puts one entry; `what` names it in errors, which never carry the detail itself. */
+  private async put(detailType: string, detail: unknown, what: string): Promise<void> {
+    const where = `${what} on bus ${this.eventBusName}`;
     let output: PutEventsCommandOutput;
     try {
       output = await this.client.send(
@@ -44,8 +60,8 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
           Entries: [
             {
               Source: CHANGE_EVENT_SOURCE,
-              DetailType: CHANGE_EVENT_DETAIL_TYPE,
-              Detail: JSON.stringify(change),
+              DetailType: detailType,
+              Detail: JSON.stringify(detail),
               EventBusName: this.eventBusName,
               Resources: [],
             },
@@ -54,12 +70,12 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
       );
     } catch (error) {
       const name = error instanceof Error ? error.name : "UnknownError";
-      throw new EventPublishError(`Could not publish the event of ${where}: ${name}.`, { cause: error });
+      throw new EventPublishError(`Could not publish ${where}: ${name}.`, { cause: error });
     }
     // PutEvents answers 200 even when it refused an entry: the refusal is only in the per-entry results.
     if ((output.FailedEntryCount ?? 0) > 0) {
       const code = output.Entries?.[0]?.ErrorCode ?? "UnknownError";
-      throw new EventPublishError(`EventBridge refused the event of ${where}: ${code}.`);
+      throw new EventPublishError(`EventBridge refused ${where}: ${code}.`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
 import { z } from "zod/mini";
+import { handleRequestedEvent, type RequestedEventOutcome } from "../events/handleRequestedEvent.js";
 import type { Logger } from "../observability/logger.js";
 import type { ChangeDeps } from "../usecases/ChangeDeps.js";
 import { type RecheckOutcome, recheckChange } from "../usecases/recheckChange.js";
@@ -33,6 +34,21 @@ export function makeRecheckHandler(deps: ChangeDeps & { deadlineMarginMs?: numbe
   };
 }
 
+/**
+ * The events Lambda: consumes `Peering Change Requested` events from the gateway's bus. Invalid or refused
+ * events are answered with `Peering Change Rejected` and return normally; other failures throw (retried, then
+ * the DLQ). The event id is the correlation id.
+ */
+export function makeEventsHandler(deps: ChangeDeps & { deadlineMarginMs?: number }) {
+  return async (event: unknown, context: LambdaContext): Promise<RequestedEventOutcome> => {
+    const id =
+      typeof event === "object" && event && "id" in event ? String((event as { id: unknown }).id) : "unknown";
+    return withCorrelation(deps.logger, id, () =>
+      handleRequestedEvent(event, deps, deadlineOf(deps, context)),
+    );
+  };
+}
+
 /** The sweeper Lambda, run every few minutes by an EventBridge rule: re-checks overdue changes. */
 export function makeSweeperHandler(deps: ChangeDeps & { deadlineMarginMs?: number }, options: SweepOptions) {
   return async (_event: unknown, context: LambdaContext) =>
@@ -45,7 +61,7 @@ function deadlineOf(deps: ChangeDeps & { deadlineMarginMs?: number }, context: L
 
 async function withCorrelation<T>(logger: Logger, id: string, work: () => Promise<T>): Promise<T> {
   logger.setCorrelationId(id);
-  logger.appendKeys({ changeId: id });
+  logger.appendKeys({ correlationId: id });
   try {
     return await work();
   } finally {

@@ -1,9 +1,14 @@
 import { type Authenticated, authenticate } from "../auth/authenticate.js";
 import type { Logger } from "../observability/logger.js";
+import type { ReplayGuard } from "../ports/ReplayGuard.js";
+import { isSlackCommand, slackCommandRoute } from "../slack/slackRoute.js";
 import type { ChangeDeps } from "../usecases/ChangeDeps.js";
 import { forwardAtlasPeerPatch } from "./atlasPeerRoute.js";
+import { auditRoute } from "./auditRoute.js";
 import { cancelChangeRoute, getChangeRoute, listChangesRoute } from "./changesRoutes.js";
+import { AuthenticationError } from "./errors.js";
 import { toProblemResponse } from "./problem.js";
+import { auditRefusal } from "./refusalAudit.js";
 import type { GatewayRequest } from "./request.js";
 import type { HttpResult } from "./response.js";
 import { matchRoute, type Route } from "./routes.js";
@@ -12,6 +17,8 @@ import { submitChangeRoute } from "./submitChangeRoute.js";
 /** Everything the HTTP entry needs; tests build it from fakes and local servers. */
 export interface HttpApiDeps extends ChangeDeps {
   limits: { maxBodyBytes: number; signatureToleranceSeconds: number };
+  replay: ReplayGuard;
+  slackSigningSecrets: () => Promise<string[]>;
 }
 
 /** Per-request facts the routes share. */
@@ -33,23 +40,55 @@ export async function handleHttpRequest(
   const problemContext = { requestId: request.requestId, instance: request.rawPath };
   deps.logger.appendKeys({ requestId: request.requestId, method: request.method, path: request.rawPath });
   let result: HttpResult;
+  let callerId: string | undefined;
   try {
-    const auth = authenticate(request, await deps.callers.registry(), {
-      nowSeconds: Math.floor(deps.now() / 1000),
-      toleranceSeconds: deps.limits.signatureToleranceSeconds,
-    });
-    deps.logger.appendKeys({ caller: auth.caller.id });
-    const route = matchRoute(request.method, request.rawPath);
-    const context: RouteContext = { request, auth, deadline };
-    result = await serve(route, context, deps);
+    if (isSlackCommand(request)) {
+      result = await slackCommandRoute(request, deps, deadline);
+    } else {
+      const auth = await authenticateOnce(request, deps);
+      callerId = auth.caller.id;
+      deps.logger.appendKeys({ caller: callerId });
+      const route = matchRoute(request.method, request.rawPath);
+      result = await serve(route, { request, auth, deadline }, deps);
+    }
   } catch (error) {
     result = toProblemResponse(error, problemContext);
     logFailure(deps.logger, error, result.statusCode);
+    const problem = JSON.parse(result.body) as { type: string; detail: string };
+    const channel = isSlackCommand(request) ? ("slack" as const) : ("http" as const);
+    const refusal = {
+      error,
+      status: result.statusCode,
+      problemType: problem.type,
+      detail: problem.detail,
+      channel,
+    };
+    await auditRefusal(deps.audit, request, callerId ? { ...refusal, callerId } : refusal, deps);
   } finally {
     deps.logger.resetKeys();
   }
   result.headers["x-request-id"] = request.requestId;
   return result;
+}
+
+/**
+ * Authenticates the caller; a signed request is accepted once only: its signature is remembered until its
+ * timestamp leaves the accepted window, and a replay is refused like a bad signature.
+ */
+async function authenticateOnce(request: GatewayRequest, deps: HttpApiDeps): Promise<Authenticated> {
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const tolerance = deps.limits.signatureToleranceSeconds;
+  const auth = authenticate(request, await deps.callers.registry(), {
+    nowSeconds,
+    toleranceSeconds: tolerance,
+  });
+  if (auth.signature !== undefined) {
+    const timestamp = Number(request.headers["x-gateway-timestamp"]);
+    if (!(await deps.replay.firstSeen(auth.signature, timestamp + tolerance, nowSeconds))) {
+      throw new AuthenticationError("This signed request was already used; sign each request anew.");
+    }
+  }
+  return auth;
 }
 
 function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<HttpResult> {
@@ -64,6 +103,8 @@ function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<
       return getChangeRoute(route.id, context, deps);
     case "cancel-change":
       return cancelChangeRoute(route.id, context, deps);
+    case "audit":
+      return auditRoute(context, deps);
   }
 }
 

@@ -40,6 +40,7 @@ export async function forwardAtlasPeerPatch(
     call: { ...ids, apiVersion: route.apiVersion, query },
     provider: providerOf(settings),
     body: body.text,
+    requestId: context.request.requestId,
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
   };
   const outcome = await submitChange(submission, deps, context.deadline);

@@ -7,6 +7,7 @@ import {
   ChangeEndedError,
   ChangeInFlightError,
   ChangeNotFoundError,
+  ChangeRefusedError,
   IdempotencyKeyReusedError,
 } from "../usecases/errors.js";
 import { HttpProblemError } from "./errors.js";
@@ -183,6 +184,14 @@ function describeChangeError(error: unknown): Problem | undefined {
       slug: "store-unavailable",
       title: "The change store is unavailable",
       detail: "Retry later.",
+    };
+  }
+  if (error instanceof ChangeRefusedError) {
+    return {
+      status: 422,
+      slug: "change-not-updatable",
+      title: "Atlas cannot make this change in place",
+      detail: error.message,
     };
   }
   if (error instanceof CallbackNotAllowedError) {

@@ -7,11 +7,13 @@ export type Route =
   | { kind: "submit-change" }
   | { kind: "list-changes" }
   | { kind: "get-change"; id: string }
-  | { kind: "cancel-change"; id: string };
+  | { kind: "cancel-change"; id: string }
+  | { kind: "audit" };
 
 const ATLAS_PEER = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/([^/]+)\/?$/;
 const CHANGES = /^\/v1\/peering-changes\/?$/;
 const CHANGE = /^\/v1\/peering-changes\/([^/]+)\/?$/;
+const AUDIT = /^\/v1\/audit\/?$/;
 
 /**
  * Matches a request to a route. Ids are captured as sent and validated later, so a malformed id gets a 400
@@ -33,6 +35,10 @@ export function matchRoute(method: string, path: string): Route {
     if (method === "POST") return { kind: "submit-change" };
     if (method === "GET") return { kind: "list-changes" };
     throw new MethodNotAllowedError(["GET", "POST"]);
+  }
+  if (AUDIT.test(path)) {
+    if (method === "GET") return { kind: "audit" };
+    throw new MethodNotAllowedError(["GET"]);
   }
   const change = CHANGE.exec(path);
   if (change) {

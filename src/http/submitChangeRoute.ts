@@ -8,6 +8,7 @@ import { providerOf } from "../domain/peering/settings.js";
 import { isTerminal } from "../domain/peering/status.js";
 import { CallbackNotAllowedError } from "../usecases/errors.js";
 import { type SubmitOutcome, submitChange } from "../usecases/submitChange.js";
+import { dryRunRoute } from "./dryRunRoute.js";
 import type { HttpApiDeps, RouteContext } from "./HttpApi.js";
 import { idempotencyKeyOf } from "./idempotencyKey.js";
 import { atlasRejectionProblem } from "./problem.js";
@@ -28,6 +29,7 @@ export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps
   authorizeChange(caller, input.groupId, input.peerId);
   if (input.callbackUrl !== undefined) checkCallback(caller, input.callbackUrl);
   const idempotencyKey = idempotencyKeyOf(context.request);
+  if (input.dryRun === true) return dryRunRoute(input, context, deps);
   // Forward the peering object as the caller wrote it (key order, providerName omitted or not).
   const peering = (body.value as { peering: unknown }).peering;
   const outcome = await submitChange(
@@ -37,6 +39,7 @@ export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps
       call: { groupId: input.groupId, peerId: input.peerId, apiVersion: "v2", query: {} },
       provider: providerOf(input.peering),
       body: JSON.stringify(peering),
+      requestId: context.request.requestId,
       ...(input.reason === undefined ? {} : { reason: input.reason }),
       ...(input.callbackUrl === undefined ? {} : { callbackUrl: input.callbackUrl }),
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
@@ -78,7 +81,12 @@ function respond(outcome: SubmitOutcome, context: RouteContext): HttpResult {
   }
   const status = isTerminal(change.state) ? 200 : 202;
   const atlas = answer ? parseOrText(answer.body) : null;
-  return json(status, { id: change.id, state: change.state, atlas, change: toView(change) }, headers);
+  const warnings = outcome.kind === "created" ? outcome.plan.warnings : [];
+  return json(
+    status,
+    { id: change.id, state: change.state, atlas, warnings, change: toView(change) },
+    headers,
+  );
 }
 
 function parseOrText(body: string): unknown {

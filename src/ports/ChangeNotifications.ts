@@ -1,8 +1,11 @@
 import type { ChangeView } from "../domain/change/view.js";
+import type { ChangeRejection } from "../events/rejection.js";
 
 /** Tells the world a change entered WAITING_FOR_USER or a terminal state (EventBridge in AWS). */
 export interface ChangeEventPublisher {
   publish(change: ChangeView): Promise<void>;
+  /** Tells the sender of a `Peering Change Requested` event that it was not acted on, and why. */
+  publishRejection(rejection: ChangeRejection): Promise<void>;
 }
 
 /** One signed webhook delivery. */

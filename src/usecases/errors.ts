@@ -33,3 +33,6 @@ export class ChangeEndedError extends GatewayError {
 
 /** The callback URL is not one this caller may use. */
 export class CallbackNotAllowedError extends GatewayError {}
+
+/** Atlas cannot make this change in place (Azure fields, GCP project/network, the container). */
+export class ChangeRefusedError extends GatewayError {}

@@ -1,6 +1,7 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import { isTerminal } from "../domain/peering/status.js";
 import { announce, isAnnounced } from "./announce.js";
+import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 
 /**
@@ -26,7 +27,10 @@ export async function persistChange(
   if (next.nextCheckAt !== undefined && !isTerminal(next.state)) {
     await scheduleNextCheck(next, deps);
   }
-  if (isTerminal(next.state)) await releaseLock(next, deps);
+  if (isTerminal(next.state)) {
+    await releaseLock(next, deps);
+    await audit(deps, changeAuditFields(next, "completed"));
+  }
   if (isAnnounced(next, previous)) await announce(next, deps);
   return true;
 }

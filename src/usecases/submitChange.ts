@@ -1,20 +1,19 @@
-import { createHash } from "node:crypto";
 import type { Caller } from "../auth/callers.js";
 import type { ChangeRecord, Channel } from "../domain/change/ChangeRecord.js";
-import { applyOutcome } from "../domain/change/lifecycle.js";
+import { applyOutcome, withState } from "../domain/change/lifecycle.js";
 import { newChange } from "../domain/change/newChange.js";
+import type { ChangePlan } from "../domain/change/plan.js";
 import type { Provider } from "../domain/peering/settings.js";
-import { isTerminal } from "../domain/peering/status.js";
+import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
 import { callAtlas } from "./atlasCall.js";
+import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
-import { ChangeInFlightError, IdempotencyKeyReusedError } from "./errors.js";
+import { ChangeRefusedError } from "./errors.js";
+import { rememberKey } from "./idempotency.js";
+import { releasePeerLock, takePeerLock } from "./peerLock.js";
 import { persistChange } from "./persistChange.js";
-
-/** Idempotency keys are remembered this long. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-/** A lock whose change record never appeared (the writer died in between) is taken over after this. */
-const ORPHAN_LOCK_MS = 60_000;
+import { parseObject, readAndPlan } from "./readAndPlan.js";
 
 /** A validated, authorised change, ready to record and forward. `body` is what Atlas receives, byte for byte. */
 export interface ChangeSubmission {
@@ -23,20 +22,23 @@ export interface ChangeSubmission {
   call: PeerCall;
   provider: Provider;
   body: string;
+  requestId: string;
   reason?: string;
   callbackUrl?: string;
   idempotencyKey?: string;
+  slackResponseUrl?: string;
 }
 
 export type SubmitOutcome =
-  | { kind: "created"; change: ChangeRecord; answer?: AtlasAnswer; error?: Error }
+  | { kind: "created"; change: ChangeRecord; plan: ChangePlan; answer?: AtlasAnswer; error?: Error }
   | { kind: "replayed"; change: ChangeRecord };
 
 /**
- * Records the change durably, then sends the PATCH. Same caller + Idempotency-Key + request → the original
- * change, no second PATCH; same key, other request → `IdempotencyKeyReusedError`. While another change for
- * the peering has not settled → `ChangeInFlightError`. Whatever Atlas does (answers, fails, times out), the
- * change is recorded with its next check, so nothing is lost.
+ * Plans, records durably, then sends the PATCH. Same caller + Idempotency-Key + request → the original change,
+ * no second PATCH; same key, other request → `IdempotencyKeyReusedError`. While another change for the
+ * peering has not settled → `ChangeInFlightError`. A change Atlas cannot make in place → `ChangeRefusedError`;
+ * a change that changes nothing completes as SUCCEEDED without a PATCH. Whatever Atlas does afterwards
+ * (answers, fails, times out), the change is recorded with its next check, so nothing is lost.
  */
 export async function submitChange(
   input: ChangeSubmission,
@@ -50,86 +52,98 @@ export async function submitChange(
     if (earlier) id = earlier.changeId; // the key was stored, but the change never was: finish the job
   }
   await takePeerLock(input.call, id, deps);
-  const now = deps.now();
-  const change = newChange(
-    {
-      id,
-      callerId: input.caller.id,
-      channel: input.channel,
-      groupId: input.call.groupId,
-      peerId: input.call.peerId,
-      provider: input.provider,
-      apiVersion: input.call.apiVersion,
-      query: input.call.query,
-      desired: input.body,
-      ...optional(input),
-    },
-    now,
-    deps.cadence,
-  );
+  const planned = await planOrRelease(input, id, deps, deadline);
+  const change = newChange(changeData(input, id), deps.now(), deps.cadence);
+  if (planned.plan.noop) return completeWithoutPatch(change, planned, deps);
   await deps.store.create(change);
+  await audit(
+    deps,
+    changeAuditFields(change, "accepted", { before: planned.current, requestId: input.requestId }),
+  );
   const result = await callAtlas(deps, input.call, input.body, deadline);
   const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
   await persistChange(change, next, deps);
   return {
     kind: "created",
     change: next,
+    plan: planned.plan,
     ...(result.answer ? { answer: result.answer } : {}),
     ...(result.error ? { error: result.error } : {}),
   };
 }
 
-/** The hash an Idempotency-Key is bound to: what is changed and how. */
-export function requestHash(
-  input: Pick<ChangeSubmission, "call" | "body" | "callbackUrl" | "reason">,
-): string {
-  const { groupId, peerId, apiVersion, query } = input.call;
-  const canonical = JSON.stringify([
-    groupId,
-    peerId,
-    apiVersion,
-    query.pretty,
-    query.envelope,
-    input.body,
-    input.callbackUrl,
-    input.reason,
-  ]);
-  return createHash("sha256").update(canonical).digest("hex");
-}
-
-async function rememberKey(input: ChangeSubmission, id: string, deps: ChangeDeps) {
-  const bodyHash = requestHash(input);
-  const key = input.idempotencyKey ?? "";
-  const nowSeconds = Math.floor(deps.now() / 1000);
-  const entry = {
+/** Reads and plans; a refused plan frees the peering again and is audited before it is thrown. */
+async function planOrRelease(input: ChangeSubmission, id: string, deps: ChangeDeps, deadline: number) {
+  const planned = await readAndPlan(
+    input.call,
+    input.provider,
+    parseObject(input.body),
+    deps,
+    deadline,
+  ).catch(async (error: unknown) => {
+    await releasePeerLock(input.call, id, deps);
+    throw error;
+  });
+  if (planned.plan.refusal === undefined) return planned;
+  await releasePeerLock(input.call, id, deps);
+  await audit(deps, {
+    requestId: input.requestId,
+    channel: input.channel,
     callerId: input.caller.id,
-    key,
-    bodyHash,
-    changeId: id,
-    expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+    outcome: "refused",
+    reason: "not updatable",
+    groupId: input.call.groupId,
+    peerId: input.call.peerId,
+    asked: parseObject(input.body),
+    before: planned.current,
+    detail: planned.plan.refusal,
+  });
+  throw new ChangeRefusedError(planned.plan.refusal);
+}
+
+/** Nothing to change: the change is recorded as SUCCEEDED at once, announced and audited, with no PATCH. */
+async function completeWithoutPatch(
+  change: ChangeRecord,
+  planned: Awaited<ReturnType<typeof readAndPlan>>,
+  deps: ChangeDeps,
+): Promise<SubmitOutcome> {
+  const peer = readPeerStatus(planned.current);
+  const atlas = {
+    ...(peer.status ? { status: peer.status } : {}),
+    ...(planned.answer ? { httpStatus: planned.answer.status } : {}),
   };
-  const stored = await deps.store.rememberIdempotencyKey(entry, nowSeconds);
-  if (stored.stored) return undefined;
-  if (stored.existing.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError(stored.existing.changeId);
-  return { changeId: stored.existing.changeId, change: await deps.store.get(stored.existing.changeId) };
-}
-
-/** One change per peering: take the lock, or take over one left by an ended or never-recorded change. */
-async function takePeerLock(call: PeerCall, id: string, deps: ChangeDeps): Promise<void> {
-  const now = deps.now();
-  const lock = await deps.store.acquirePeerLock(call.groupId, call.peerId, id, now);
-  if (lock.acquired || lock.holder.changeId === id) return;
-  const holder = await deps.store.get(lock.holder.changeId);
-  const stale = holder ? isTerminal(holder.state) : now - lock.holder.since > ORPHAN_LOCK_MS;
-  if (stale && (await deps.store.replacePeerLock(call.groupId, call.peerId, lock.holder.changeId, id, now)))
-    return;
-  throw new ChangeInFlightError(lock.holder.changeId);
-}
-
-function optional(input: ChangeSubmission) {
+  const done = withState(
+    change,
+    "SUCCEEDED",
+    deps.now(),
+    atlas,
+    "no change needed: the peer already has these settings",
+  );
+  await deps.store.create(change);
+  await persistChange(change, done, deps);
   return {
+    kind: "created",
+    change: done,
+    plan: planned.plan,
+    ...(planned.answer ? { answer: planned.answer } : {}),
+  };
+}
+
+function changeData(input: ChangeSubmission, id: string) {
+  return {
+    id,
+    callerId: input.caller.id,
+    channel: input.channel,
+    groupId: input.call.groupId,
+    peerId: input.call.peerId,
+    provider: input.provider,
+    apiVersion: input.call.apiVersion,
+    query: input.call.query,
+    desired: input.body,
+    requestId: input.requestId,
     ...(input.reason === undefined ? {} : { reason: input.reason }),
     ...(input.callbackUrl === undefined ? {} : { callbackUrl: input.callbackUrl }),
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+    ...(input.slackResponseUrl === undefined ? {} : { slackResponseUrl: input.slackResponseUrl }),
   };
 }

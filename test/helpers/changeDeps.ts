@@ -10,8 +10,10 @@ import {
   RecordingNotifier,
   RecordingPublisher,
   RecordingScheduler,
+  RecordingSlackReplies,
   RotatingCredentials,
 } from "./fakes.js";
+import { MemoryAuditLog } from "./memoryAudit.js";
 import { MemoryChangeStore } from "./memoryStore.js";
 
 export const TEST_CADENCE = { recheckDelayMs: 60_000, humanWaitMaxMs: 300_000, deadlineMs: 168 * 3_600_000 };
@@ -32,6 +34,8 @@ export function fakeChangeDeps(
     scheduler: new RecordingScheduler(),
     events: new RecordingPublisher(),
     callbacks: new RecordingNotifier(),
+    slackReplies: new RecordingSlackReplies(),
+    audit: new MemoryAuditLog(),
   };
   const deps: ChangeDeps = {
     ...parts,

@@ -1,5 +1,6 @@
 import type { AtlasCredentials } from "../../src/atlas/credentials.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
+import type { ChangeRejection } from "../../src/events/rejection.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../../src/ports/AtlasPeeringApi.js";
 import type {
@@ -9,6 +10,8 @@ import type {
   DeliveryResult,
 } from "../../src/ports/ChangeNotifications.js";
 import type { RecheckRequest, RecheckScheduler } from "../../src/ports/RecheckScheduler.js";
+import type { SlackMessage } from "../../src/slack/messages.js";
+import type { SlackReplies } from "../../src/slack/SlackResponseUrlReplies.js";
 
 /** One call the fake Atlas received. */
 export interface FakeAtlasCall {
@@ -19,15 +22,24 @@ export interface FakeAtlasCall {
 }
 
 /**
- * An in-memory Atlas port: answers from a script (last answer repeats) and records every call, so tests can
- * prove what reached Atlas — or that nothing did.
+ * An in-memory Atlas port: PATCHes and the GETs that follow them are answered from a script (the last answer
+ * repeats); GETs made before any PATCH (the gateway reading the peer to plan a change) get `current`, the
+ * peer as it is. Every call is recorded, so tests can prove what reached Atlas, or that nothing did.
  */
 export class FakeAtlas implements AtlasPeeringApi {
   readonly calls: FakeAtlasCall[] = [];
+  /** The peer before the change; an empty object unless a test sets it. */
+  current: { status: number; body: string } = { status: 200, body: "{}" };
   private readonly script: Array<Partial<AtlasAnswer> & { status: number; body: string }>;
 
   constructor(...script: Array<Partial<AtlasAnswer> & { status: number; body: string }>) {
     this.script = script.length > 0 ? script : [{ status: 200, body: "{}" }];
+  }
+
+  /** The calls after the planning read, i.e. what the change itself sent. */
+  get changeCalls(): FakeAtlasCall[] {
+    const first = this.calls.findIndex((c) => c.method === "PATCH");
+    return first < 0 ? [] : this.calls.slice(first);
   }
 
   async updatePeer(credentials: AtlasCredentials, call: PeerCall, body: string): Promise<AtlasAnswer> {
@@ -36,8 +48,9 @@ export class FakeAtlas implements AtlasPeeringApi {
   }
 
   async getPeer(credentials: AtlasCredentials, call: PeerCall): Promise<AtlasAnswer> {
+    const patched = this.calls.some((c) => c.method === "PATCH");
     this.calls.push({ method: "GET", credentials, call });
-    return this.next();
+    return patched ? this.next() : { headers: {}, attempts: 1, latencyMs: 1, ...this.current };
   }
 
   private next(): AtlasAnswer {
@@ -80,11 +93,15 @@ export class RecordingScheduler implements RecheckScheduler {
   }
 }
 
-/** Records published change events. */
+/** Records published change events and rejections. */
 export class RecordingPublisher implements ChangeEventPublisher {
   readonly events: ChangeView[] = [];
+  readonly rejections: ChangeRejection[] = [];
   async publish(change: ChangeView): Promise<void> {
     this.events.push(change);
+  }
+  async publishRejection(rejection: ChangeRejection): Promise<void> {
+    this.rejections.push(rejection);
   }
 }
 
@@ -94,5 +111,14 @@ export class RecordingNotifier implements CallbackNotifier {
   async deliver(delivery: CallbackDelivery): Promise<DeliveryResult> {
     this.deliveries.push(delivery);
     return { delivered: true, attempts: 1, lastOutcome: "200" };
+  }
+}
+
+/** Records Slack response_url posts. */
+export class RecordingSlackReplies implements SlackReplies {
+  readonly posts: Array<{ url: string; message: SlackMessage }> = [];
+  async post(url: string, message: SlackMessage): Promise<boolean> {
+    this.posts.push({ url, message });
+    return true;
   }
 }

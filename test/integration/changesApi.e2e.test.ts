@@ -61,6 +61,11 @@ function change(peer: "aws" | "gcp", extra: object = {}) {
   return { groupId, peerId: peers.aws.peerId, peering, ...extra };
 }
 
+function awsPeering(routeTableCidrBlock: string) {
+  const { accepterRegionName, awsAccountId, containerId, vpcId } = sim.demo.peers.aws;
+  return { accepterRegionName, awsAccountId, containerId, vpcId, routeTableCidrBlock };
+}
+
 async function settle(id: string) {
   for (let i = 0; i < 200; i++) {
     const view = (await (
@@ -91,8 +96,12 @@ describe("the change API over real sockets (dynalite behind it)", () => {
 
   it("answers a repeated Idempotency-Key with the original change and no second PATCH; another body gets 422", async () => {
     const patchesBefore = sim.requests.filter((r) => r.method === "PATCH").length;
-    const first = await post(change("gcp"), { "idempotency-key": "release-2026-11-28" });
-    const again = await post(change("gcp"), { "idempotency-key": "release-2026-11-28" });
+    const first = await post(change("aws", { peering: awsPeering("10.11.0.0/21") }), {
+      "idempotency-key": "release-2026-11-28",
+    });
+    const again = await post(change("aws", { peering: awsPeering("10.11.0.0/21") }), {
+      "idempotency-key": "release-2026-11-28",
+    });
     const firstBody = (await first.json()) as { id: string };
     expect(first.status).toBe(202);
     expect(((await again.json()) as { id: string }).id).toBe(firstBody.id);
@@ -116,7 +125,7 @@ describe("the change API over real sockets (dynalite behind it)", () => {
       const response = await fetch(`${waiting.gatewayUrl}/v1/peering-changes`, {
         method: "POST",
         headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify(change("gcp")),
+        body: JSON.stringify(change("aws", { peering: awsPeering("10.12.0.0/21") })),
       });
       const { id } = (await response.json()) as { id: string };
       const before = await waiting.deps.store.get(id);
@@ -166,7 +175,7 @@ describe("the change API over real sockets (dynalite behind it)", () => {
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const response = await post(change("aws", { callbackUrl: url }));
+      const response = await post(change("aws", { peering: awsPeering("10.13.0.0/21"), callbackUrl: url }));
       const { id } = (await response.json()) as { id: string };
       await settle(id);
       await new Promise((r) => setTimeout(r, 100));

@@ -26,6 +26,7 @@ beforeAll(async () => {
   });
   deps = await localDeps({
     cadence: LOCAL_CADENCE,
+    slackSigningSecret: "no-secrets-slack-signing-0001",
     atlasBaseUrl: sim.url,
     credentials: { publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
     callers: {

@@ -56,6 +56,8 @@ export function decodeChange(item: Item): ChangeRecord {
     ...optional("reason", read.optionalString("reason")),
     ...optional("callbackUrl", read.optionalString("callbackUrl")),
     ...optional("idempotencyKey", read.optionalString("idempotencyKey")),
+    ...optional("requestId", read.optionalString("requestId")),
+    ...optional("slackResponseUrl", read.optionalString("slackResponseUrl")),
     state: read.string("state") as ChangeRecord["state"],
     atlas: read.map("atlas") as AtlasObservation,
     attempt: read.number("attempt"),

@@ -119,3 +119,48 @@ export function changeTableDefinition(tableName: string): CreateTableCommandInpu
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
+
+/*
+ * Two more kinds of items share the table:
+ *
+ * - audit record `AUDIT#<groupId>` / `<at, 15 digits>#<id>`: every AuditRecord field and `expiresAt`; one
+ *   partition per project, so a project's trail is one Query in time order (`AUDIT#-` holds records without
+ *   a project, e.g. an unauthenticated request to a route without ids);
+ * - seen signature `SIG#<sha256 hex of the signature>` / `SIG`: `expiresAt` only.
+ */
+
+/** The audit partition of records without a project. */
+const NO_PROJECT = "-";
+
+/** The partition of a project's audit records (`groupId` absent: the records without a project). */
+export function auditPartition(groupId: string | undefined): string {
+  return `AUDIT#${groupId ?? NO_PROJECT}`;
+}
+
+/** The audit sort key: time first so a Query reads the trail in time order, the id to break ties. */
+export function auditSortKey(at: number, id: string): string {
+  return projectSortKey(at, id);
+}
+
+/** The sort key every audit record at or after `since` (epoch ms) sorts at or after. */
+export function auditSinceKey(since: number): string {
+  return String(since).padStart(CREATED_AT_DIGITS, "0");
+}
+
+/** True when `value` has the shape {@link auditSortKey} produces. */
+export function isAuditSortKey(value: string): boolean {
+  return isProjectSortKey(value);
+}
+
+/** The key of an audit record. */
+export function auditKey(groupId: string | undefined, at: number, id: string): ItemKey {
+  return { [PK]: auditPartition(groupId), [SK]: auditSortKey(at, id) };
+}
+
+/**
+ * The key of a seen signature, given the SHA-256 hex of the signature, never the signature itself: the table
+ * must not hold a value that, with a captured body, could be sent again (or that a dump of the item would leak).
+ */
+export function replayKey(signatureSha256Hex: string): ItemKey {
+  return { [PK]: `SIG#${signatureSha256Hex}`, [SK]: "SIG" };
+}

@@ -52,6 +52,10 @@ export interface ChangeRecord {
   reason?: string;
   callbackUrl?: string;
   idempotencyKey?: string;
+  /** The request that created the change (API Gateway request id, Slack trigger, EventBridge event id), for the audit trail. */
+  requestId?: string;
+  /** Where Slack wants progress posted (a short-lived capability URL: never shown in views or logs). */
+  slackResponseUrl?: string;
   state: ChangeState;
   atlas: AtlasObservation;
   /** The attempt number the next re-check must carry; a re-check with another number is stale. */

@@ -6,7 +6,7 @@ export type ChangeRequestData = Pick<
   ChangeRecord,
   "id" | "callerId" | "channel" | "groupId" | "peerId" | "provider" | "apiVersion" | "query" | "desired"
 > &
-  Partial<Pick<ChangeRecord, "reason" | "callbackUrl" | "idempotencyKey">>;
+  Partial<Pick<ChangeRecord, "reason" | "callbackUrl" | "idempotencyKey" | "requestId" | "slackResponseUrl">>;
 
 /**
  * A change as first recorded, before the PATCH is sent: RETRYING ("not accepted by Atlas yet") with a check

@@ -97,6 +97,8 @@ const changeRequestShape = {
   reason: z.exactOptional(reason),
   /** Where to POST the signed outcome; the host must be on the caller's allowlist (checked by policy). */
   callbackUrl: z.exactOptional(callbackUrl),
+  /** Plan only: read the peer, answer the per-field diff, change nothing. */
+  dryRun: z.exactOptional(z.boolean({ error: "must be true or false" })),
 };
 
 const changeRequestSchema = z.strictObject(changeRequestShape, {

@@ -8,6 +8,7 @@ import {
 } from "../../../src/adapters/EventBridgeChangePublisher.js";
 import type { ChangeView } from "../../../src/domain/change/view.js";
 import { GatewayError } from "../../../src/errors.js";
+import type { ChangeRejection } from "../../../src/events/rejection.js";
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -89,7 +90,74 @@ describe("EventBridgeChangePublisher", () => {
   });
 });
 
+const REJECTION: ChangeRejection = {
+  reason: "the event is not a valid peering change request",
+  errors: [{ path: "detail.peering.vpcId", message: "must be vpc- followed by 17 lowercase hex characters" }],
+  event: { id: "7bf73129-1428-4cd3-a780-95db273d1602", source: "com.example.ci", account: "123456789012" },
+};
+
+describe("EventBridgeChangePublisher.publishRejection", () => {
+  beforeEach(() => eventBridge.reset());
+
+  it("puts one Peering Change Rejected event on the same bus, from the gateway's source", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-2" }] });
+    await publisher().publishRejection(REJECTION);
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      Entries: [
+        {
+          Source: "atlas-peering-gateway",
+          DetailType: "Peering Change Rejected",
+          Detail: JSON.stringify(REJECTION),
+          EventBusName: "gw-events",
+          Resources: [],
+        },
+      ],
+    });
+  });
+
+  it("fails with the entry's error code and the rejected event's id, not the detail", async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "failed" }],
+    });
+    const error = await failure(publisher().publishRejection(REJECTION));
+    expect(error.message).toBe(
+      "EventBridge refused the rejection of event 7bf73129-1428-4cd3-a780-95db273d1602 on bus gw-events: InternalFailure.",
+    );
+  });
+
+  it("wraps an SDK error with cause, and names an event without id as such", async () => {
+    const sdkError = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    eventBridge.on(PutEventsCommand).rejects(sdkError);
+    const error = await failure(publisher().publishRejection({ ...REJECTION, event: {} }));
+    expect(error.cause).toBe(sdkError);
+    expect(error.message).toBe(
+      "Could not publish the rejection of event (without id) on bus gw-events: ThrottlingException.",
+    );
+  });
+});
+
 describe("MemoryChangePublisher (local twin)", () => {
+  it("keeps a rejection with its own detail-type, in order with change events", async () => {
+    const memory = new MemoryChangePublisher({ now: () => 0 });
+    const rejection = structuredClone(REJECTION);
+    await memory.publish(VIEW);
+    await memory.publishRejection(rejection);
+    rejection.reason = "changed later";
+    expect(memory.events.map((e) => e.detailType)).toEqual([
+      "Peering Change State Changed",
+      "Peering Change Rejected",
+    ]);
+    expect(memory.events[1]).toEqual({
+      source: "atlas-peering-gateway",
+      detailType: "Peering Change Rejected",
+      detail: REJECTION,
+      time: "1970-01-01T00:00:00.000Z",
+    });
+  });
+
   it("keeps each event as EventBridge would carry it, and tells onEvent", async () => {
     const seen: PublishedChangeEvent[] = [];
     const memory = new MemoryChangePublisher({ onEvent: (event) => seen.push(event), now: () => 0 });

@@ -97,15 +97,15 @@ describe("validateChangeRequest", () => {
         vpcId: "vpc-7b64b41e",
       },
       reason: " ",
-      dryRun: true,
+      dryrun: true,
     };
     expect(validateChangeRequest(body)).toEqual({
       ok: false,
       errors: [
         {
-          path: "dryRun",
+          path: "dryrun",
           message:
-            "unknown field for a peering change request; allowed: groupId, peerId, peering, reason, callbackUrl",
+            "unknown field for a peering change request; allowed: groupId, peerId, peering, reason, callbackUrl, dryRun",
         },
         { path: "groupId", message: HEX_MESSAGE },
         { path: "peerId", message: "is required" },

@@ -6,6 +6,7 @@ import { GROUP_A, GROUP_B, PEER_1, SIGNING_SECRETS, TOKENS } from "../../helpers
 import { fakeChangeDeps } from "../../helpers/changeDeps.js";
 import { apiEvent, lambdaContext, signedHeaders } from "../../helpers/events.js";
 import { FakeAtlas, RotatingCredentials } from "../../helpers/fakes.js";
+import { MemoryReplayGuard } from "../../helpers/memoryAudit.js";
 
 const KEYS = { publicKey: "pubkey01", privateKey: "test-private-key-0001" };
 const CONTAINER = "5e57d85c854180642f7844bf";
@@ -32,6 +33,8 @@ function setup(
   const deps: HttpHandlerDeps = {
     ...fake.deps,
     limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },
+    replay: new MemoryReplayGuard(),
+    slackSigningSecrets: async () => [],
   };
   return { atlas, handler: makeHttpHandler(deps), ...fake };
 }
@@ -59,7 +62,7 @@ describe("Atlas-compatible PATCH route", () => {
       "x-request-id": expect.stringMatching(/^req-/),
       "content-type": "application/json",
     });
-    expect(atlas.calls).toEqual([
+    expect(atlas.changeCalls).toEqual([
       {
         method: "PATCH",
         credentials: KEYS,
@@ -81,7 +84,7 @@ describe("Atlas-compatible PATCH route", () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(200);
-    expect(atlas.calls[0]?.body).toBe(AWS_BODY);
+    expect(atlas.changeCalls[0]?.body).toBe(AWS_BODY);
   });
 
   it("accepts a partial body on the v1.0 route, as the v1.0 docs allow", async () => {
@@ -97,7 +100,7 @@ describe("Atlas-compatible PATCH route", () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(200);
-    expect(atlas.calls[0]).toMatchObject({ body, call: { apiVersion: "v1.0" } });
+    expect(atlas.changeCalls[0]).toMatchObject({ body, call: { apiVersion: "v1.0" } });
   });
 
   it("returns Atlas's refusal unchanged", async () => {
@@ -128,11 +131,13 @@ describe("Atlas-compatible PATCH route", () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(200);
+    // The planning read, the PATCH refused with 401, then the PATCH with freshly fetched keys.
     expect(credentials.fetches).toEqual([
+      { groupId: GROUP_A, refresh: false },
       { groupId: GROUP_A, refresh: false },
       { groupId: GROUP_A, refresh: true },
     ]);
-    expect(atlas.calls.map((c) => c.credentials)).toEqual([KEYS, rotated]);
+    expect(atlas.changeCalls.map((c) => c.credentials)).toEqual([KEYS, rotated]);
   });
 
   it("gives up after one refresh when Atlas still says 401", async () => {
@@ -146,7 +151,7 @@ describe("Atlas-compatible PATCH route", () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(401);
-    expect(atlas.calls).toHaveLength(2);
+    expect(atlas.changeCalls).toHaveLength(2);
   });
 });
 
@@ -296,7 +301,7 @@ describe("POST /v1/peering-changes", () => {
       change: { id: "chg-1", state: "IN_PROGRESS", callerId: "chatops", reason: "move to the new VPC CIDR" },
     });
     expect(result.headers.location).toBe("/v1/peering-changes/chg-1");
-    expect(atlas.calls[0]).toMatchObject({
+    expect(atlas.changeCalls[0]).toMatchObject({
       body: AWS_BODY,
       call: { groupId: GROUP_B, peerId: PEER_1, apiVersion: "v2" },
     });

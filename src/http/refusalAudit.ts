@@ -1,0 +1,69 @@
+import type { AuditLog } from "../ports/AuditLog.js";
+import { ChangeRefusedError } from "../usecases/errors.js";
+import type { GatewayRequest } from "./request.js";
+
+const HEX24 = /^[a-f0-9]{24}$/;
+const ATLAS_PEER = /^\/api\/atlas\/(?:v1\.0|v2)\/groups\/([^/]+)\/peers\/([^/]+)\/?$/;
+/** Refusals worth an audit record: a change attempt that was turned away. 404/405 on reads are not. */
+const AUDITED = new Set([400, 401, 403, 409, 413, 415, 422]);
+
+/**
+ * Records a refused HTTP request in the audit trail: who (when known), what was asked, and why (the problem's
+ * type). The project and peer come from the path or the body when they are well-formed; nothing else of the
+ * request is kept, and never its headers.
+ */
+export async function auditRefusal(
+  audit: AuditLog,
+  request: GatewayRequest,
+  refusal: {
+    error: unknown;
+    status: number;
+    problemType: string;
+    detail: string;
+    channel: "http" | "slack";
+    callerId?: string;
+  },
+  ids: { newId: () => string; now: () => number },
+): Promise<void> {
+  // The use case already audited this one, with the peer it read.
+  if (!AUDITED.has(refusal.status) || refusal.error instanceof ChangeRefusedError) return;
+  const target = targetOf(request);
+  await audit.record({
+    id: ids.newId(),
+    at: ids.now(),
+    requestId: request.requestId,
+    channel: refusal.channel,
+    outcome: "refused",
+    reason: refusal.problemType.split("/").at(-1) ?? "refused",
+    detail: refusal.detail,
+    ...(refusal.callerId ? { callerId: refusal.callerId } : {}),
+    ...target,
+  });
+}
+
+function targetOf(request: GatewayRequest): { groupId?: string; peerId?: string; asked?: unknown } {
+  const path = ATLAS_PEER.exec(request.rawPath);
+  const body = parse(request.rawBody);
+  const groupId = path?.[1] ?? stringField(body, "groupId");
+  const peerId = path?.[2] ?? stringField(body, "peerId");
+  const asked = path ? body : (body as { peering?: unknown } | undefined)?.peering;
+  return {
+    ...(groupId && HEX24.test(groupId) ? { groupId } : {}),
+    ...(peerId && HEX24.test(peerId) ? { peerId } : {}),
+    ...(asked !== undefined ? { asked } : {}),
+  };
+}
+
+function parse(raw: Buffer): unknown {
+  if (raw.length === 0 || raw.length > 16_384) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+  const field = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof field === "string" ? field : undefined;
+}

@@ -1,0 +1,117 @@
+import type { Caller } from "../auth/callers.js";
+import { mayChange } from "../auth/policy.js";
+import { mergeFields, planChange } from "../domain/change/plan.js";
+import { toView } from "../domain/change/view.js";
+import { validatePeeringSettings, validatePeerPath } from "../domain/peering/request.js";
+import { type Provider, providerOf } from "../domain/peering/settings.js";
+import type { HttpApiDeps } from "../http/HttpApi.js";
+import { callAtlas } from "../usecases/atlasCall.js";
+import { audit } from "../usecases/audit.js";
+import { ChangeInFlightError, ChangeRefusedError } from "../usecases/errors.js";
+import { parseObject } from "../usecases/readAndPlan.js";
+import { submitChange } from "../usecases/submitChange.js";
+import type { SlashCommand } from "./command.js";
+import { changeMessage, planMessage, refusalMessage, type SlackMessage, usageMessage } from "./messages.js";
+
+type ChangeAction = {
+  kind: "update" | "plan";
+  groupId: string;
+  peerId: string;
+  fields: Record<string, string>;
+};
+
+/**
+ * `update` / `plan`: reads the peer, fills in every field the user did not type, validates the whole body
+ * with Atlas's rules, and either shows the plan or submits the change (channel `slack`), whose progress and
+ * outcome go to the command's `response_url`.
+ */
+export async function slackChange(
+  action: ChangeAction,
+  command: SlashCommand,
+  caller: Caller,
+  requestId: string,
+  deps: HttpApiDeps,
+  deadline: number,
+): Promise<SlackMessage> {
+  const ids = validatePeerPath(action);
+  if (!ids.ok)
+    return usageMessage(ids.errors.map((e) => `${e.path.replace("path.", "")} ${e.message}`).join("; "));
+  const refused = (reason: string, detail: string) =>
+    audit(deps, {
+      requestId,
+      channel: "slack",
+      callerId: caller.id,
+      outcome: "refused",
+      reason,
+      detail,
+      groupId: action.groupId,
+      peerId: action.peerId,
+      asked: action.fields,
+    });
+  if (!mayChange(caller, action.groupId, action.peerId)) {
+    await refused("forbidden", "caller outside its projects");
+    return refusalMessage(`Sorry, you may not change peer ${action.peerId} in project ${action.groupId}.`);
+  }
+  const call = { groupId: action.groupId, peerId: action.peerId, apiVersion: "v2" as const, query: {} };
+  const read = await callAtlas(deps, call, undefined, deadline);
+  if (!read.answer || read.answer.status >= 300) {
+    const why = read.answer ? `Atlas answered ${read.answer.status}` : "Atlas could not be reached";
+    return refusalMessage(`Could not read peer ${action.peerId}: ${why}. Nothing was changed.`);
+  }
+  const current = parseObject(read.answer.body);
+  const merged = mergeFields(current, action.fields);
+  // Partial: Atlas leaves accepterRegionName null for a VPC in the container's region, so a merged body may lack it.
+  const valid = validatePeeringSettings(merged, "partial");
+  if (!valid.ok) {
+    await refused("validation", valid.errors.map((e) => e.path).join(", "));
+    return refusalMessage(
+      `That change is not valid: ${valid.errors.map((e) => `${e.path} ${e.message}`).join("; ")}. Nothing was changed.`,
+    );
+  }
+  const provider: Provider = providerOf(valid.value);
+  if (action.kind === "plan") return planMessage(planChange(provider, current, merged), action);
+  return submit({ call, provider, merged, command, caller, requestId }, deps, deadline);
+}
+
+async function submit(
+  input: {
+    call: { groupId: string; peerId: string; apiVersion: "v2"; query: Record<string, never> };
+    provider: Provider;
+    merged: Record<string, unknown>;
+    command: SlashCommand;
+    caller: Caller;
+    requestId: string;
+  },
+  deps: HttpApiDeps,
+  deadline: number,
+): Promise<SlackMessage> {
+  try {
+    const outcome = await submitChange(
+      {
+        caller: input.caller,
+        channel: "slack",
+        call: input.call,
+        provider: input.provider,
+        body: JSON.stringify(input.merged),
+        requestId: input.requestId,
+        reason: `Slack ${input.command.command} by ${input.command.userName ?? input.command.userId}`,
+        slackResponseUrl: input.command.responseUrl,
+      },
+      deps,
+      deadline,
+    );
+    return changeMessage(
+      toView(outcome.change),
+      `Change ${outcome.change.id} accepted: ${outcome.change.state}`,
+    );
+  } catch (error) {
+    if (error instanceof ChangeInFlightError) {
+      return refusalMessage(
+        `Another change (${error.changeId}) for this peering is still in flight; try again when it has ended.`,
+      );
+    }
+    if (error instanceof ChangeRefusedError)
+      return refusalMessage(`Atlas cannot make this change in place: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+import { toView } from "../domain/change/view.js";
+import { AuthenticationError, RequestValidationError } from "../http/errors.js";
+import type { HttpApiDeps } from "../http/HttpApi.js";
+import type { GatewayRequest } from "../http/request.js";
+import { type HttpResult, json } from "../http/response.js";
+import { audit } from "../usecases/audit.js";
+import { ChangeNotFoundError } from "../usecases/errors.js";
+import { getChange } from "../usecases/manageChanges.js";
+import { callerForSlack, parseAction, parseSlashCommand, type SlashCommand } from "./command.js";
+import { changeMessage, refusalMessage, type SlackMessage, usageMessage } from "./messages.js";
+import { verifySlackSignature } from "./signature.js";
+import { slackChange } from "./slackChange.js";
+
+const PATH = /^\/v1\/slack\/commands\/?$/;
+/** Slack shows an error when the answer takes more than 3 s; Atlas calls get what is left of this. */
+const SLACK_BUDGET_MS = 2_500;
+
+/** Whether this is Slack's slash command POST (authenticated by Slack's signature, not a gateway credential). */
+export function isSlackCommand(request: GatewayRequest): boolean {
+  return request.method === "POST" && PATH.test(request.rawPath);
+}
+
+/**
+ * `POST /v1/slack/commands`: verifies Slack's signature over the raw bytes, maps the workspace and user (or
+ * channel) to a caller, and answers within Slack's 3 seconds with an ephemeral message. Changes report their
+ * progress and outcome later to the command's `response_url`. A mistyped command gets the usage text; a user
+ * who may not act gets a polite refusal, never an error page.
+ */
+export async function slackCommandRoute(
+  request: GatewayRequest,
+  deps: HttpApiDeps,
+  deadline: number,
+): Promise<HttpResult> {
+  const verdict = verifySlackSignature({
+    rawBody: request.rawBody,
+    timestamp: request.headers["x-slack-request-timestamp"],
+    signature: request.headers["x-slack-signature"],
+    signingSecrets: await deps.slackSigningSecrets(),
+    nowSeconds: Math.floor(deps.now() / 1000),
+  });
+  if (!verdict.ok) throw new AuthenticationError(`The Slack signature is not valid (${verdict.reason}).`);
+  const command = parseSlashCommand(request.rawBody);
+  if (!command)
+    throw new RequestValidationError([{ path: "", message: "not a Slack slash command payload" }]);
+  const caller = callerForSlack((await deps.callers.registry()).callers, command);
+  if (!caller) {
+    await audit(deps, {
+      requestId: request.requestId,
+      channel: "slack",
+      outcome: "refused",
+      reason: "unknown Slack user",
+      detail: `${command.teamId}/${command.userId}`,
+    });
+    return reply(
+      refusalMessage(
+        "Sorry, your Slack account is not set up to change Atlas peerings. Ask your platform team to add you.",
+      ),
+    );
+  }
+  deps.logger.appendKeys({ caller: caller.id, slackTeam: command.teamId, slackUser: command.userId });
+  const budget = Math.min(deadline, deps.now() + SLACK_BUDGET_MS);
+  return reply(await answer(command, caller, request.requestId, deps, budget));
+}
+
+async function answer(
+  command: SlashCommand,
+  caller: Parameters<typeof getChange>[1],
+  requestId: string,
+  deps: HttpApiDeps,
+  deadline: number,
+): Promise<SlackMessage> {
+  const action = parseAction(command.text);
+  switch (action.kind) {
+    case "help":
+      return usageMessage();
+    case "usage":
+      return usageMessage(action.problem);
+    case "status":
+      return getChange(action.changeId, caller, deps).then(
+        (change) => changeMessage(toView(change), `Change ${change.id}`),
+        (error: unknown) => {
+          if (error instanceof ChangeNotFoundError)
+            return refusalMessage(`No change ${action.changeId} that you may see.`);
+          throw error;
+        },
+      );
+    default:
+      return slackChange(action, command, caller, requestId, deps, deadline);
+  }
+}
+
+function reply(message: SlackMessage): HttpResult {
+  return json(200, message);
+}

@@ -1,0 +1,40 @@
+import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
+import type { AuditOutcome, AuditRecord } from "../ports/AuditLog.js";
+import type { ChangeDeps } from "./ChangeDeps.js";
+import { parseObject } from "./readAndPlan.js";
+
+/** The parts of an audit record the writer supplies; id and time are filled in. */
+export type AuditFields = Omit<AuditRecord, "id" | "at">;
+
+/** Writes an audit record. The audit port never throws (see LoggedAuditLog): a change is never failed by it. */
+export async function audit(
+  deps: Pick<ChangeDeps, "audit" | "newId" | "now">,
+  fields: AuditFields,
+): Promise<void> {
+  await deps.audit.record({ id: deps.newId(), at: deps.now(), ...fields });
+}
+
+/** An audit record about a change: who, through which channel, what was asked, and what Atlas said. */
+export function changeAuditFields(
+  change: ChangeRecord,
+  outcome: AuditOutcome,
+  extra: Partial<AuditFields> = {},
+): AuditFields {
+  const { httpStatus, status, error, errorCode } = change.atlas;
+  const atlas = Object.fromEntries(
+    Object.entries({ httpStatus, status, error, errorCode }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    requestId: change.requestId ?? change.id,
+    channel: change.channel,
+    callerId: change.callerId,
+    outcome,
+    groupId: change.groupId,
+    peerId: change.peerId,
+    changeId: change.id,
+    asked: parseObject(change.desired),
+    atlas,
+    state: change.state,
+    ...extra,
+  };
+}

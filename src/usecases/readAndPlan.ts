@@ -1,0 +1,57 @@
+import { type ChangePlan, planChange } from "../domain/change/plan.js";
+import type { Provider } from "../domain/peering/settings.js";
+import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
+import { callAtlas } from "./atlasCall.js";
+import type { ChangeDeps } from "./ChangeDeps.js";
+
+/** The plan of a change, and the peer as Atlas had it (when it could be read). */
+export interface PlannedChange {
+  plan: ChangePlan;
+  current?: Record<string, unknown>;
+  /** Atlas's answer to the GET, when it answered 2xx. */
+  answer?: AtlasAnswer;
+}
+
+/**
+ * Reads the peer and compares it with what the change asks for: the per-field diff, whether anything would
+ * change at all, warnings (an AWS re-initialisation) and refusals (Azure and GCP fields Atlas cannot update in
+ * place). When the peer cannot be read the plan says so, and the change goes ahead: Atlas will judge the PATCH.
+ */
+export async function readAndPlan(
+  call: PeerCall,
+  provider: Provider,
+  desired: Record<string, unknown>,
+  deps: ChangeDeps,
+  deadline: number,
+): Promise<PlannedChange> {
+  const read = await callAtlas(deps, { ...call, query: {} }, undefined, deadline);
+  const peer = read.answer && read.answer.status < 300 ? unwrap(parseObject(read.answer.body)) : undefined;
+  // A peer of another provider than the body names: Atlas answers such a PATCH itself (404), so no plan.
+  const current = peer && (peer.providerName ?? "AWS") === provider ? peer : undefined;
+  const plan = planChange(provider, current, desired);
+  return {
+    plan,
+    ...(current ? { current } : {}),
+    ...(current && read.answer ? { answer: read.answer } : {}),
+  };
+}
+
+/** The JSON object a body holds (empty when it is not an object). */
+export function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Atlas's `envelope=true` wraps the peer as `{status, content}`. */
+function unwrap(body: Record<string, unknown>): Record<string, unknown> {
+  const content = body.content;
+  return typeof body.status === "number" && content && typeof content === "object"
+    ? (content as Record<string, unknown>)
+    : body;
+}
