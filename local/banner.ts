@@ -1,4 +1,4 @@
-import type { LocalStack } from "./stack.js";
+import { LOCAL_EVENT_SOURCE, LOCAL_SLACK_TEAM, type LocalStack } from "./stack.js";
 
 /** What `npm start` prints: where things are, the dev token, the demo peers and a curl to try. */
 export function banner(stack: LocalStack): string {
@@ -15,6 +15,11 @@ export function banner(stack: LocalStack): string {
   } else {
     lines.push("Forwarding to the Atlas named by ATLAS_BASE_URL.");
   }
+  lines.push(
+    "",
+    `Slack slash command: POST ${stack.gatewayUrl}/v1/slack/commands  (team_id ${LOCAL_SLACK_TEAM}, signing secret ${stack.slackSigningSecret})`,
+    `EventBridge 'Peering Change Requested': POST ${stack.gatewayUrl}/__local/events  (source ${LOCAL_EVENT_SOURCE}); published events: GET the same URL`,
+  );
   if (stack.devToken) {
     lines.push("", `Dev bearer token (caller local-dev, every project): ${stack.devToken}`);
     if (stack.simulator) {

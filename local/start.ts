@@ -6,7 +6,7 @@ import { type LocalStackOptions, startLocalStack } from "./stack.js";
 /**
  * `npm start`: the gateway and the Atlas simulator on 127.0.0.1 with no AWS or Atlas account.
  * Environment: PORT (3000), ATLAS_SIM_PORT (3001), ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN,
- * ATLAS_SIM_AUTO_ACCEPT (true), GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
+ * ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET, GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
  * RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL,
  * ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY (forward to a real Atlas).
  */
@@ -25,6 +25,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     onEvent: (event) => console.log(`event  ${event.detailType}: ${describeEvent(event)}`),
   };
   if (env.GATEWAY_DEV_TOKEN) options.devToken = env.GATEWAY_DEV_TOKEN;
+  if (env.SLACK_SIGNING_SECRET) options.slackSigningSecret = env.SLACK_SIGNING_SECRET;
   if (env.GATEWAY_CALLERS_FILE) options.callersFile = env.GATEWAY_CALLERS_FILE;
   if (env.GATEWAY_DATA_DIR) options.dataDir = env.GATEWAY_DATA_DIR;
   if (env.ATLAS_BASE_URL) {

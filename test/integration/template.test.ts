@@ -41,11 +41,13 @@ describe("serverless package (offline, no AWS credentials)", () => {
       .sort();
     expect(routes).toEqual([
       "DELETE /v1/peering-changes/{id}",
+      "GET /v1/audit",
       "GET /v1/peering-changes",
       "GET /v1/peering-changes/{id}",
       "PATCH /api/atlas/v1.0/groups/{groupId}/peers/{peerId}",
       "PATCH /api/atlas/v2/groups/{groupId}/peers/{peerId}",
       "POST /v1/peering-changes",
+      "POST /v1/slack/commands",
     ]);
     expect(resources.HttpApi?.Properties.ProtocolType).toBe("HTTP");
   });
@@ -121,13 +123,43 @@ describe("serverless package (offline, no AWS credentials)", () => {
     expect(resources.SweeperLambdaFunction?.Type).toBe("AWS::Lambda::Function");
     expect(resources.RecheckScheduleGroup?.Type).toBe("AWS::Scheduler::ScheduleGroup");
     expect(resources.ChangeEventBus?.Type).toBe("AWS::Events::EventBus");
-    const rule = Object.values(resources).find((r) => r.Type === "AWS::Events::Rule");
+    const rule = Object.values(resources).find(
+      (r) => r.Type === "AWS::Events::Rule" && "ScheduleExpression" in r.Properties,
+    );
     expect(rule?.Properties.ScheduleExpression).toBe("rate(5 minutes)");
     const sweeperConfig = Object.values(resources).find((r) => r.Type === "AWS::Lambda::EventInvokeConfig");
     expect(JSON.stringify(sweeperConfig?.Properties)).toContain("SweeperDeadLetterQueue");
     const env = props<{ Environment: { Variables: Record<string, unknown> } }>("RecheckLambdaFunction")
       .Environment.Variables;
     expect(env.RECHECK_DLQ_ARN).toEqual({ "Fn::GetAtt": ["RecheckDeadLetterQueue", "Arn"] });
+  });
+
+  it("feeds 'Peering Change Requested' events from the gateway's bus to the events function, with a DLQ", () => {
+    const rule = Object.values(resources).find(
+      (r) =>
+        r.Type === "AWS::Events::Rule" &&
+        JSON.stringify(r.Properties.EventPattern ?? "").includes("Requested"),
+    );
+    expect(rule?.Properties).toMatchObject({
+      EventBusName: { Ref: "ChangeEventBus" },
+      EventPattern: { "detail-type": ["Peering Change Requested"] },
+    });
+    const [target] = (rule?.Properties.Targets ?? []) as Array<Record<string, unknown>>;
+    expect(target).toMatchObject({
+      Arn: { "Fn::GetAtt": ["EventsLambdaFunction", "Arn"] },
+      DeadLetterConfig: { Arn: { "Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"] } },
+    });
+    const onFailure = Object.values(resources).filter((r) => r.Type === "AWS::Lambda::EventInvokeConfig");
+    expect(JSON.stringify(onFailure)).toContain("EventsDeadLetterQueue");
+    const policy = props<{
+      PolicyDocument: { Statement: Array<{ Principal: unknown; Condition: unknown }> };
+    }>("EventsDeadLetterQueuePolicy");
+    expect(policy.PolicyDocument.Statement[0]).toMatchObject({
+      Principal: { Service: "events.amazonaws.com" },
+    });
+    expect(JSON.stringify(policy.PolicyDocument.Statement[0]?.Condition)).toContain(
+      "rule/atlas-peering-gateway-dev/*",
+    );
   });
 
   it("gives each function only what it calls: only the http function may delete schedules", () => {
@@ -139,7 +171,8 @@ describe("serverless package (offline, no AWS credentials)", () => {
         .flatMap((s) => [s.Action].flat());
     expect(actionsOf("HttpRole")).toContain("scheduler:DeleteSchedule");
     expect(actionsOf("RecheckRole")).not.toContain("scheduler:DeleteSchedule");
-    for (const role of ["HttpRole", "RecheckRole"]) {
+    expect(actionsOf("EventsRole")).not.toContain("scheduler:DeleteSchedule");
+    for (const role of ["HttpRole", "RecheckRole", "EventsRole"]) {
       expect(actionsOf(role)).toEqual(
         expect.arrayContaining([
           "scheduler:CreateSchedule",
