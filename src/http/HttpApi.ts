@@ -38,6 +38,7 @@ export async function handleHttpRequest(
   deadline: number,
 ): Promise<HttpResult> {
   const problemContext = { requestId: request.requestId, instance: request.rawPath };
+  deps.logger.setCorrelationId(request.requestId);
   deps.logger.appendKeys({ requestId: request.requestId, method: request.method, path: request.rawPath });
   let result: HttpResult;
   let callerId: string | undefined;

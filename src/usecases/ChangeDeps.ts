@@ -4,6 +4,7 @@ import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
 import type { AtlasPeeringApi } from "../ports/AtlasPeeringApi.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { CallerDirectory } from "../ports/CallerDirectory.js";
+import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 import type { CallbackNotifier, ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 import type { ChangeStore } from "../ports/ChangeStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
@@ -20,6 +21,7 @@ export interface ChangeDeps {
   slackReplies: SlackReplies;
   callers: CallerDirectory;
   audit: AuditLog;
+  metrics: ChangeMetrics;
   logger: Logger;
   now: () => number;
   newId: () => string;

@@ -4,11 +4,13 @@ import type { AtlasOutcome } from "../domain/change/lifecycle.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
+import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 
 export interface AtlasCallDeps {
   credentials: AtlasCredentialSource;
   atlas: AtlasPeeringApi;
   now: () => number;
+  metrics?: ChangeMetrics;
 }
 
 /** Atlas's raw answer (when there was one) and what it means for the change. */
@@ -40,9 +42,19 @@ export async function callAtlas(
     };
     let answer = await send(false);
     if (answer.status === 401) answer = await send(true);
-    return { answer, outcome: outcomeOf(answer, deps.now()) };
+    const outcome = outcomeOf(answer, deps.now());
+    deps.metrics?.atlasCall({
+      operation: body === undefined ? "GET" : "PATCH",
+      status: answer.status,
+      latencyMs: answer.latencyMs,
+      attempts: answer.attempts,
+      ...(outcome.kind !== "peer" && outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+    });
+    return { answer, outcome };
   } catch (error) {
     if (error instanceof AtlasUnavailableError || error instanceof AtlasCredentialsError) {
+      const attempts = error instanceof AtlasUnavailableError ? error.attempts : 0;
+      deps.metrics?.atlasCall({ operation: body === undefined ? "GET" : "PATCH", latencyMs: 0, attempts });
       return { outcome: { kind: "unavailable", detail: error.message }, error };
     }
     throw error;

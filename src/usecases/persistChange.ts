@@ -24,6 +24,7 @@ export async function persistChange(
     });
     return false;
   }
+  recordMetrics(previous, next, deps);
   if (next.nextCheckAt !== undefined && !isTerminal(next.state)) {
     await scheduleNextCheck(next, deps);
   }
@@ -58,4 +59,10 @@ async function releaseLock(change: ChangeRecord, deps: ChangeDeps): Promise<void
     // A lock left behind by an ended change is taken over by the next change for the peering.
     deps.logger.warn("could not release the peering lock", { changeId: change.id, error: error as Error });
   }
+}
+
+function recordMetrics(previous: ChangeRecord, next: ChangeRecord, deps: ChangeDeps): void {
+  if (next.state !== previous.state) deps.metrics.stateEntered(next);
+  if (isTerminal(next.state)) deps.metrics.settled(next);
+  else deps.metrics.pending(next, deps.now());
 }

@@ -28,6 +28,8 @@ export async function recheckChange(
   if (!change) return { kind: "skipped", reason: "unknown change" };
   if (isTerminal(change.state)) return { kind: "skipped", reason: "already ended" };
   if (change.attempt !== request.attempt) return { kind: "skipped", reason: "stale attempt" };
+  // The request that created the change is the correlation id of every log line about it, across functions.
+  deps.logger.setCorrelationId(change.requestId ?? change.id);
   const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion, query: {} };
   const body = change.state === "RETRYING" ? change.desired : undefined;
   const result = await callAtlas(

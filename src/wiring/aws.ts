@@ -9,6 +9,7 @@ import { DynamoDbReplayGuard } from "../adapters/dynamodb/DynamoDbReplayGuard.js
 import { createDocumentClient } from "../adapters/dynamodb/table.js";
 import { EventBridgeChangePublisher } from "../adapters/EventBridgeChangePublisher.js";
 import { EventBridgeRecheckScheduler } from "../adapters/EventBridgeRecheckScheduler.js";
+import { PowertoolsChangeMetrics } from "../adapters/PowertoolsChangeMetrics.js";
 import { SecretsManagerCallerDirectory } from "../adapters/SecretsManagerCallerDirectory.js";
 import { SecretsManagerCredentialSource } from "../adapters/SecretsManagerCredentialSource.js";
 import { SecretsManagerSecrets } from "../adapters/SecretsManagerSecrets.js";
@@ -64,6 +65,7 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
       }),
       logger,
     ),
+    metrics: new PowertoolsChangeMetrics({ serviceName: "atlas-peering-gateway" }),
     replay: new DynamoDbReplayGuard({ client: doc, tableName: config.changesTable }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),
     slackReplies: new SlackResponseUrlReplies({

@@ -3,6 +3,7 @@ import type { CallerRegistry } from "../../src/auth/callers.js";
 import { createLogger } from "../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
 import type { AtlasPeeringApi } from "../../src/ports/AtlasPeeringApi.js";
+import { noMetrics } from "../../src/ports/ChangeMetrics.js";
 import type { ChangeDeps } from "../../src/usecases/ChangeDeps.js";
 import { testRegistry } from "./callers.js";
 import {
@@ -36,6 +37,7 @@ export function fakeChangeDeps(
     callbacks: new RecordingNotifier(),
     slackReplies: new RecordingSlackReplies(),
     audit: new MemoryAuditLog(),
+    metrics: noMetrics,
   };
   const deps: ChangeDeps = {
     ...parts,

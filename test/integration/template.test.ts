@@ -127,8 +127,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
       (r) => r.Type === "AWS::Events::Rule" && "ScheduleExpression" in r.Properties,
     );
     expect(rule?.Properties.ScheduleExpression).toBe("rate(5 minutes)");
-    const sweeperConfig = Object.values(resources).find((r) => r.Type === "AWS::Lambda::EventInvokeConfig");
-    expect(JSON.stringify(sweeperConfig?.Properties)).toContain("SweeperDeadLetterQueue");
+    expect(resources.SweeperLambdaEvConf?.Type).toBe("AWS::Lambda::EventInvokeConfig");
     const env = props<{ Environment: { Variables: Record<string, unknown> } }>("RecheckLambdaFunction")
       .Environment.Variables;
     expect(env.RECHECK_DLQ_ARN).toEqual({ "Fn::GetAtt": ["RecheckDeadLetterQueue", "Arn"] });
@@ -183,6 +182,48 @@ describe("serverless package (offline, no AWS credentials)", () => {
       );
       expect(actionsOf(role)).not.toContain("dynamodb:Scan");
     }
+  });
+
+  it("alarms on every function's errors and throttles, every DLQ's depth, and changes pending too long", () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
+    const watched = (metric: string) =>
+      alarms
+        .filter((a) => a.Properties.MetricName === metric)
+        .map((a) => JSON.stringify(a.Properties.Dimensions));
+    for (const fn of ["Http", "Recheck", "Events", "Sweeper"]) {
+      expect(watched("Errors")).toContain(
+        JSON.stringify([{ Name: "FunctionName", Value: { Ref: `${fn}LambdaFunction` } }]),
+      );
+      expect(watched("Throttles")).toContain(
+        JSON.stringify([{ Name: "FunctionName", Value: { Ref: `${fn}LambdaFunction` } }]),
+      );
+    }
+    const queues = Object.entries(resources)
+      .filter(([, r]) => r.Type === "AWS::SQS::Queue")
+      .map(([name]) => name);
+    expect(queues.length).toBe(3);
+    for (const queue of queues) expect(watched("ApproximateNumberOfMessagesVisible").join()).toContain(queue);
+    expect(alarms.find((a) => a.Properties.MetricName === "PendingChangeAge")?.Properties).toMatchObject({
+      Namespace: "AtlasPeeringGateway",
+      Statistic: "Maximum",
+      Threshold: 86400,
+    });
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: "AlarmTopic" }]);
+  });
+
+  it("puts a DLQ behind every asynchronous target", () => {
+    const invokeConfigs = Object.values(resources).filter((r) => r.Type === "AWS::Lambda::EventInvokeConfig");
+    const onFailure = invokeConfigs.map((c) => JSON.stringify(c.Properties));
+    expect(
+      onFailure.some((c) => c.includes("SweeperLambdaFunction") && c.includes("SweeperDeadLetterQueue")),
+    ).toBe(true);
+    expect(
+      onFailure.some((c) => c.includes("EventsLambdaFunction") && c.includes("EventsDeadLetterQueue")),
+    ).toBe(true);
+    // Re-check schedules are created at run time; each carries this DLQ (EventBridgeRecheckScheduler).
+    const env = props<{ Environment: { Variables: Record<string, unknown> } }>("HttpLambdaFunction")
+      .Environment.Variables;
+    expect(env.RECHECK_DLQ_ARN).toEqual({ "Fn::GetAtt": ["RecheckDeadLetterQueue", "Arn"] });
   });
 
   it("tells the function where its secrets are", () => {

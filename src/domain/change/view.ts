@@ -15,6 +15,8 @@ export interface ChangeView {
   apiVersion: string;
   callerId: string;
   channel: Channel;
+  /** The request that created the change: the correlation id of its log lines, events and callbacks. */
+  correlationId: string;
   reason?: string;
   callbackUrl?: string;
   desired: unknown;
@@ -41,6 +43,7 @@ export function toView(change: ChangeRecord): ChangeView {
     apiVersion: change.apiVersion,
     callerId: change.callerId,
     channel: change.channel,
+    correlationId: change.requestId ?? change.id,
     ...(change.reason === undefined ? {} : { reason: change.reason }),
     ...(change.callbackUrl === undefined ? {} : { callbackUrl: change.callbackUrl }),
     desired: parse(change.desired),

@@ -26,6 +26,7 @@ function view(id: string, state: ChangeView["state"], status: string, attempt: n
     ...{ id, state, groupId: GROUP, peerId: PEER, provider: "AWS", apiVersion: "v2", callerId: CALLER },
     ...{
       channel: "http",
+      correlationId: `req-${id}`,
       desired: {},
       atlas: { status },
       attempt,

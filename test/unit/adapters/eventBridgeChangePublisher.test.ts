@@ -18,6 +18,7 @@ const VIEW: ChangeView = {
   groupId: "5f1e2d3c4b5a69788796a5b4",
   peerId: "5f1e2d3c4b5a69788796a5c1",
   provider: "AWS",
+  correlationId: "req-1",
   apiVersion: "v2",
   callerId: "ci-pipeline",
   channel: "http",

@@ -37,6 +37,7 @@ function view(overrides: Partial<ChangeView> = {}): ChangeView {
   return {
     id: "0b5c1f9e-2d4a-4c8b-9e7f-3a6d1c2b4e5f",
     state: "WAITING_FOR_USER",
+    correlationId: "req-1",
     groupId: G,
     peerId: P,
     provider: "AWS",
