@@ -9,8 +9,8 @@ const AUDITED = new Set([400, 401, 403, 409, 413, 415, 422]);
 
 /**
  * Records a refused HTTP request in the audit trail: who (when known), what was asked, and why (the problem's
- * type). The project and peer come from the path or the body when they are well-formed; nothing else of the
- * request is kept, and never its headers.
+ * type). The project and peer come from the path or the body when they are well-formed; what was asked is kept
+ * only for authenticated callers, and the headers never are.
  */
 export async function auditRefusal(
   audit: AuditLog,
@@ -37,7 +37,7 @@ export async function auditRefusal(
     reason: refusal.problemType.split("/").at(-1) ?? "refused",
     detail: refusal.detail,
     ...(refusal.callerId ? { callerId: refusal.callerId } : {}),
-    ...target,
+    ...(refusal.callerId ? target : withoutAsked(target)),
   });
 }
 
@@ -66,4 +66,13 @@ function parse(raw: Buffer): unknown {
 function stringField(value: unknown, key: string): string | undefined {
   const field = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   return typeof field === "string" ? field : undefined;
+}
+
+/**
+ * An unauthenticated sender names the project (so its owners see the attempt) but its body is not kept:
+ * nobody without credentials gets to write content into a project's audit trail.
+ */
+function withoutAsked(target: ReturnType<typeof targetOf>): { groupId?: string; peerId?: string } {
+  const { asked: _dropped, ...rest } = target;
+  return rest;
 }

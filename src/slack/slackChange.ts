@@ -70,7 +70,7 @@ export async function slackChange(
   }
   const provider: Provider = providerOf(valid.value);
   if (action.kind === "plan") return planMessage(planChange(provider, current, merged), action);
-  return submit({ call, provider, merged, command, caller, requestId }, deps, deadline);
+  return submit({ call, provider, merged, current, command, caller, requestId }, deps, deadline);
 }
 
 async function submit(
@@ -78,6 +78,7 @@ async function submit(
     call: { groupId: string; peerId: string; apiVersion: "v2"; query: Record<string, never> };
     provider: Provider;
     merged: Record<string, unknown>;
+    current: Record<string, unknown>;
     command: SlashCommand;
     caller: Caller;
     requestId: string;
@@ -96,6 +97,7 @@ async function submit(
         requestId: input.requestId,
         reason: `Slack ${input.command.command} by ${input.command.userName ?? input.command.userId}`,
         slackResponseUrl: input.command.responseUrl,
+        knownPeer: input.current,
       },
       deps,
       deadline,

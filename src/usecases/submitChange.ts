@@ -2,7 +2,7 @@ import type { Caller } from "../auth/callers.js";
 import type { ChangeRecord, Channel } from "../domain/change/ChangeRecord.js";
 import { applyOutcome, withState } from "../domain/change/lifecycle.js";
 import { newChange } from "../domain/change/newChange.js";
-import type { ChangePlan } from "../domain/change/plan.js";
+import { type ChangePlan, planChange } from "../domain/change/plan.js";
 import type { Provider } from "../domain/peering/settings.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
@@ -27,6 +27,8 @@ export interface ChangeSubmission {
   callbackUrl?: string;
   idempotencyKey?: string;
   slackResponseUrl?: string;
+  /** The peer as Atlas returned it moments ago (Slack reads it to fill in fields): spares a second GET. */
+  knownPeer?: Record<string, unknown>;
 }
 
 export type SubmitOutcome =
@@ -74,13 +76,11 @@ export async function submitChange(
 
 /** Reads and plans; a refused plan frees the peering again and is audited before it is thrown. */
 async function planOrRelease(input: ChangeSubmission, id: string, deps: ChangeDeps, deadline: number) {
-  const planned = await readAndPlan(
-    input.call,
-    input.provider,
-    parseObject(input.body),
-    deps,
-    deadline,
-  ).catch(async (error: unknown) => {
+  const desired = parseObject(input.body);
+  const read = input.knownPeer
+    ? Promise.resolve(planKnown(input.provider, input.knownPeer, desired))
+    : readAndPlan(input.call, input.provider, desired, deps, deadline);
+  const planned = await read.catch(async (error: unknown) => {
     await releasePeerLock(input.call, id, deps);
     throw error;
   });
@@ -146,4 +146,8 @@ function changeData(input: ChangeSubmission, id: string) {
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     ...(input.slackResponseUrl === undefined ? {} : { slackResponseUrl: input.slackResponseUrl }),
   };
+}
+
+function planKnown(provider: Provider, current: Record<string, unknown>, desired: Record<string, unknown>) {
+  return { plan: planChange(provider, current, desired), current };
 }
