@@ -14,6 +14,7 @@ import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import type { HttpApiDeps } from "../src/http/HttpApi.js";
 import { LoggedAuditLog } from "../src/observability/auditLines.js";
 import { createLogger } from "../src/observability/logger.js";
+import { noMetrics } from "../src/ports/ChangeMetrics.js";
 import { SlackResponseUrlReplies } from "../src/slack/SlackResponseUrlReplies.js";
 import { recheckChange } from "../src/usecases/recheckChange.js";
 import { startLocalDynamo } from "./dynalite.js";
@@ -83,6 +84,7 @@ export async function localDeps(options: LocalDepsOptions): Promise<LocalDeps> {
     callbacks: new StandardWebhooksNotifier({ transport, baseDelayMs: 200 }),
     cadence: options.cadence,
     audit: new LoggedAuditLog(new DynamoDbAuditLog({ client: dynamo.doc, tableName: TABLE }), logger),
+    metrics: noMetrics,
     replay: new DynamoDbReplayGuard({ client: dynamo.doc, tableName: TABLE }),
     slackSigningSecrets: async () => [options.slackSigningSecret],
     // Locally, Slack's response_url may point at a receiver on this machine (tests, rehearsals).
