@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { AtlasCredentials } from "../src/atlas/credentials.js";
 import { type CallerRegistry, parseCallerRegistry } from "../src/auth/callers.js";
 import { hashToken } from "../src/auth/signature.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
@@ -24,8 +25,13 @@ export interface LocalStackOptions {
   simulatorStepMs?: number;
   /** False: simulated peers wait for acceptance through the simulator's control endpoint. */
   simulatorAutoAccept?: boolean;
-  /** Forward to a real Atlas instead of the simulator. */
-  atlas?: { baseUrl: string; publicKey: string; privateKey: string };
+  /**
+   * Forward to a real Atlas (or a simulator of one's own) instead of the embedded simulator, with API keys or
+   * a service account.
+   */
+  atlas?:
+    | { baseUrl: string; publicKey: string; privateKey: string }
+    | { baseUrl: string; clientId: string; clientSecret: string };
   devToken?: string;
   callersFile?: string;
   /** Keep changes in this folder across restarts (in memory otherwise). */
@@ -81,6 +87,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     publicKey: DEMO_PUBLIC_KEY,
     privateKey: DEMO_PRIVATE_KEY,
   };
+  const credentials: AtlasCredentials =
+    "clientId" in atlas
+      ? { kind: "serviceAccount", clientId: atlas.clientId, clientSecret: atlas.clientSecret }
+      : { kind: "apiKey", publicKey: atlas.publicKey, privateKey: atlas.privateKey };
   const devToken = options.callersFile
     ? undefined
     : (options.devToken ?? `dev-${randomBytes(18).toString("base64url")}`);
@@ -91,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const deps = await localDeps({
     slackSigningSecret,
     atlasBaseUrl: atlas.baseUrl,
-    credentials: { publicKey: atlas.publicKey, privateKey: atlas.privateKey },
+    credentials,
     callers,
     cadence: { ...LOCAL_CADENCE, ...options.cadence },
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),

@@ -8,7 +8,8 @@ import { type LocalStackOptions, startLocalStack } from "./stack.js";
  * Environment: PORT (3000), ATLAS_SIM_PORT (3001), ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN,
  * ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET, GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
  * RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL,
- * ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY (forward to a real Atlas).
+ * ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY, or ATLAS_BASE_URL + ATLAS_CLIENT_ID +
+ * ATLAS_CLIENT_SECRET (forward to a real Atlas with API keys or a service account).
  */
 function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   const options: LocalStackOptions = {
@@ -28,13 +29,21 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   if (env.SLACK_SIGNING_SECRET) options.slackSigningSecret = env.SLACK_SIGNING_SECRET;
   if (env.GATEWAY_CALLERS_FILE) options.callersFile = env.GATEWAY_CALLERS_FILE;
   if (env.GATEWAY_DATA_DIR) options.dataDir = env.GATEWAY_DATA_DIR;
-  if (env.ATLAS_BASE_URL) {
-    const { ATLAS_PUBLIC_KEY: publicKey, ATLAS_PRIVATE_KEY: privateKey } = env;
-    if (!publicKey || !privateKey)
-      throw new Error("ATLAS_BASE_URL needs ATLAS_PUBLIC_KEY and ATLAS_PRIVATE_KEY.");
-    options.atlas = { baseUrl: env.ATLAS_BASE_URL.replace(/\/+$/, ""), publicKey, privateKey };
-  }
+  if (env.ATLAS_BASE_URL) options.atlas = atlasFromEnv(env.ATLAS_BASE_URL.replace(/\/+$/, ""), env);
   return options;
+}
+
+/** A real Atlas's credentials: a service account when its id and secret are set, API keys otherwise. */
+function atlasFromEnv(baseUrl: string, env: NodeJS.ProcessEnv): NonNullable<LocalStackOptions["atlas"]> {
+  const { ATLAS_CLIENT_ID: clientId, ATLAS_CLIENT_SECRET: clientSecret } = env;
+  if (clientId && clientSecret) return { baseUrl, clientId, clientSecret };
+  const { ATLAS_PUBLIC_KEY: publicKey, ATLAS_PRIVATE_KEY: privateKey } = env;
+  if (!publicKey || !privateKey) {
+    throw new Error(
+      "ATLAS_BASE_URL needs ATLAS_PUBLIC_KEY and ATLAS_PRIVATE_KEY, or ATLAS_CLIENT_ID and ATLAS_CLIENT_SECRET.",
+    );
+  }
+  return { baseUrl, publicKey, privateKey };
 }
 
 /** One line per event: a change's id, state and next action, or which request was rejected and why. */

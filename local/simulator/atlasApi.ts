@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
-import type { DigestVerifier } from "./digestVerifier.js";
+import type { DigestOutcome, DigestVerifier } from "./digestVerifier.js";
 import { AtlasHttpError, atlasError, fail, UNAUTHORIZED_BODY } from "./errors.js";
-import type { FaultQueue, StatusFaultSpec } from "./faults.js";
+import type { FaultEffects, FaultQueue, StatusFaultSpec } from "./faults.js";
+import { sendTokenAnswer, TOKEN_PATH, TOKEN_RATE_LIMIT, type TokenIssuer } from "./oauth.js";
 import { handlePeerRoute, parsePeerRoute } from "./peerRoutes.js";
 import type { PeerStore } from "./peers.js";
 import { RATE_LIMIT, type RateLimitWindow } from "./rateLimit.js";
@@ -9,14 +10,17 @@ import type { RecordedRequest } from "./recorder.js";
 import { formatFromQuery, headerValue, JSON_TYPE, type SimRequest, sendAtlas, sendJson } from "./respond.js";
 
 /**
- * The Atlas API surface: digest authentication first (like Atlas, nothing is answered to an anonymous caller but
- * the challenge), then the fault rules, then the resource routes.
+ * The Atlas API surface: authentication first (digest or a service account's bearer token; like Atlas, nothing
+ * is answered to an anonymous caller but the challenge), then the fault rules, then the resource routes. The
+ * OAuth token endpoint is answered on its own terms (faults first, then the client's Basic credentials).
  */
 
 /** What the Atlas API handler needs from the simulator. */
 export interface AtlasApiDeps {
   store: PeerStore;
   verifier: DigestVerifier;
+  /** Issues and checks service-account bearer tokens. */
+  tokens: TokenIssuer;
   faults: FaultQueue;
   rateLimit: RateLimitWindow;
   /** Waits `ms` for a latency fault; the server cancels pending waits when it closes. */
@@ -41,13 +45,15 @@ export function faultError(spec: StatusFaultSpec, path: string): AtlasHttpError 
     return new AtlasHttpError(atlasError("SERVICE_UNAVAILABLE"), retryAfter(spec.retryAfterSeconds));
   }
   const seconds = spec.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-  const resource = path.replace(/^\//, "");
+  // The token endpoint's own 429 names the path with its slash and a limit of 10 (reference §2.3).
+  const resource = path === TOKEN_PATH ? path : path.replace(/^\//, "");
+  const limit = path === TOKEN_PATH ? TOKEN_RATE_LIMIT : RATE_LIMIT;
   const code =
     spec.errorCode ?? (path.startsWith("/api/atlas/v2/") ? "RATE_LIMITED_TOKEN_BUCKET" : "RATE_LIMITED");
   const body =
     code === "RATE_LIMITED"
-      ? atlasError(code, resource, RATE_LIMIT, 1)
-      : atlasError(code, resource, seconds, RATE_LIMIT, RATE_LIMIT, 60);
+      ? atlasError(code, resource, limit, 1)
+      : atlasError(code, resource, seconds, limit, limit, 60);
   return new AtlasHttpError(body, { ...retryAfter(seconds), "RateLimit-Remaining": "0" });
 }
 
@@ -66,27 +72,73 @@ function route(deps: AtlasApiDeps, req: SimRequest, fault: StatusFaultSpec | und
   return handlePeerRoute(deps.store, req, peerRoute);
 }
 
-/** Answers one request under `/api/atlas/`; `record` is the log entry to mark authenticated. */
+/** A service account's bearer token, or digest; anything else gets the digest challenge, as on Atlas. */
+function authenticate(deps: AtlasApiDeps, req: SimRequest): DigestOutcome {
+  const authorization = headerValue(req.headers, "authorization");
+  if (authorization !== undefined && /^\s*Bearer\s/i.test(authorization)) {
+    if (deps.tokens.verifyBearer(authorization)) return { ok: true };
+    return { ok: false, stale: false, reason: "unknown or expired token" };
+  }
+  return deps.verifier.verify(req.method, req.url, authorization);
+}
+
+/** Waits out a latency fault; true when a reset fault dropped the connection (nothing more to send). */
+async function delayOrDrop(deps: AtlasApiDeps, effects: FaultEffects, res: ServerResponse): Promise<boolean> {
+  if (effects.latencyMs > 0) await deps.delay(effects.latencyMs);
+  if (effects.outcome?.kind !== "reset") return false;
+  // No answer at all: the client sees the connection close mid-request (ECONNRESET / "socket hang up").
+  res.socket?.destroy();
+  return true;
+}
+
+/**
+ * `POST /api/oauth/token`. Faults come before the client is identified, as a rate limit does; only rules that
+ * name a path apply here (see {@link FaultQueue.take}). `record` is marked authenticated when a token is issued.
+ */
+async function handleTokenEndpoint(
+  deps: AtlasApiDeps,
+  req: SimRequest,
+  res: ServerResponse,
+  record: RecordedRequest,
+): Promise<void> {
+  const effects = deps.faults.take(req.method, req.path, { namedOnly: true });
+  if (await delayOrDrop(deps, effects, res)) return;
+  if (effects.outcome?.kind === "status") {
+    const error = faultError(effects.outcome.spec, req.path);
+    sendJson(res, error.body.error, error.body, {
+      contentType: JSON_TYPE,
+      pretty: false,
+      headers: error.headers,
+    });
+    return;
+  }
+  const answer = deps.tokens.issue({
+    method: req.method,
+    contentType: headerValue(req.headers, "content-type"),
+    authorization: headerValue(req.headers, "authorization"),
+    body: req.body,
+  });
+  record.authenticated = answer.status === 200;
+  sendTokenAnswer(res, answer);
+}
+
+/** Answers one request under `/api/`; `record` is the log entry to mark authenticated. */
 export async function handleAtlasApi(
   deps: AtlasApiDeps,
   req: SimRequest,
   res: ServerResponse,
   record: RecordedRequest,
 ): Promise<void> {
+  if (req.path === TOKEN_PATH) return handleTokenEndpoint(deps, req, res, record);
   const headers = deps.rateLimit.hit();
-  const auth = deps.verifier.verify(req.method, req.url, headerValue(req.headers, "authorization"));
+  const auth = authenticate(deps, req);
   if (!auth.ok) {
     sendChallenge(res, deps.verifier.challenge(auth.stale), headers);
     return;
   }
   record.authenticated = true;
   const effects = deps.faults.take(req.method, req.path);
-  if (effects.latencyMs > 0) await deps.delay(effects.latencyMs);
-  if (effects.outcome?.kind === "reset") {
-    // No answer at all: the client sees the connection close mid-request (ECONNRESET / "socket hang up").
-    res.socket?.destroy();
-    return;
-  }
+  if (await delayOrDrop(deps, effects, res)) return;
   const format = formatFromQuery(req.query);
   const statusFault = effects.outcome?.kind === "status" ? effects.outcome.spec : undefined;
   try {

@@ -89,10 +89,15 @@ export class FaultQueue {
     return fault;
   }
 
-  /** Consumes the faults that apply to this request: at most one delay and one status-or-reset outcome. */
-  take(method: string, path: string): FaultEffects {
-    const latency = this.#consume((fault) => fault.kind === "latency", method, path);
-    const outcome = this.#consume((fault) => fault.kind !== "latency", method, path);
+  /**
+   * Consumes the faults that apply to this request: at most one delay and one status-or-reset outcome.
+   * `namedOnly`: only rules whose `match.path` is given apply (the token endpoint: a rule written for the API
+   * must hit the same requests whether the client uses API keys or a service account).
+   */
+  take(method: string, path: string, options: { namedOnly?: boolean } = {}): FaultEffects {
+    const named = (fault: Fault) => options.namedOnly !== true || fault.spec.match?.path !== undefined;
+    const latency = this.#consume((fault) => fault.kind === "latency" && named(fault), method, path);
+    const outcome = this.#consume((fault) => fault.kind !== "latency" && named(fault), method, path);
     return {
       latencyMs: latency !== undefined && "latencyMs" in latency.spec ? latency.spec.latencyMs : 0,
       outcome: toOutcome(outcome),

@@ -4,14 +4,15 @@ import { createFaultController, type FaultController } from "./controller.js";
 import { DEMO_PROJECT, type DemoProject } from "./demo.js";
 import { DigestVerifier } from "./digestVerifier.js";
 import { FaultQueue } from "./faults.js";
+import { TokenIssuer } from "./oauth.js";
 import { PeerStore } from "./peers.js";
 import { RateLimitWindow } from "./rateLimit.js";
 import type { RecordedRequest } from "./recorder.js";
 import { createSimulatorServer, Delays } from "./server.js";
 
 /**
- * An embedded MongoDB Atlas simulator for the network peering endpoints: digest authentication, both API
- * generations, per-provider status progression and fault injection, on a local HTTP port. Users try the gateway
+ * An embedded MongoDB Atlas simulator for the network peering endpoints: digest authentication and service
+ * accounts (OAuth client credentials), both API generations, per-provider status progression and fault injection, on a local HTTP port. Users try the gateway
  * against it and rehearse Atlas failures; tests drive it with an injected clock.
  */
 
@@ -34,6 +35,12 @@ export const DEMO_PUBLIC_KEY = "simdemok";
 /** Digest password (Atlas private key) the simulator accepts by default. Not a secret: it is a demo key. */
 export const DEMO_PRIVATE_KEY = "5e1f0c4a-7b2d-4c8e-9f3a-6d2b1e0a9c47";
 
+/** Service-account client id the simulator accepts by default. Not a secret: it is a demo value. */
+export const DEMO_CLIENT_ID = "mdb_sa_id_5f1e2d3c4b5a69788796a5e1";
+
+/** Service-account client secret the simulator accepts by default. Not a secret: it is a demo value. */
+export const DEMO_CLIENT_SECRET = "mdb_sa_sk_simdemo-3c9a7e1f5b2d4a6c8e0f";
+
 /** How to start a simulator; every field is optional. */
 export interface SimulatorOptions {
   /** Interface to listen on; default "127.0.0.1" (never all interfaces unless asked). */
@@ -51,9 +58,13 @@ export interface SimulatorOptions {
   publicKey?: string;
   /** Digest password; default {@link DEMO_PRIVATE_KEY}. */
   privateKey?: string;
+  /** The service account `POST /api/oauth/token` accepts; default {@link DEMO_CLIENT_ID} / {@link DEMO_CLIENT_SECRET}. */
+  serviceAccount?: { clientId: string; clientSecret: string };
+  /** `expires_in` of issued tokens; a token is refused (401) once this has passed. Default 3600 (Atlas's 1 h). */
+  tokenLifetimeSeconds?: number;
   /** How long a nonce is accepted before the answer is 401 with `stale=true`; default 300 000 ms. */
   nonceLifetimeMs?: number;
-  /** Clock for status progression, nonce lifetime and the request log; default Date.now. */
+  /** Clock for status progression, nonce and token lifetimes and the request log; default Date.now. */
   now?: () => number;
 }
 
@@ -101,6 +112,15 @@ function createVerifier(options: SimulatorOptions, now: () => number): DigestVer
   });
 }
 
+function createTokenIssuer(options: SimulatorOptions, now: () => number): TokenIssuer {
+  return new TokenIssuer({
+    clientId: options.serviceAccount?.clientId ?? DEMO_CLIENT_ID,
+    clientSecret: options.serviceAccount?.clientSecret ?? DEMO_CLIENT_SECRET,
+    lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    now,
+  });
+}
+
 function closer(server: Server, delays: Delays): () => Promise<void> {
   return () =>
     new Promise((resolve, reject) => {
@@ -132,7 +152,8 @@ export async function startAtlasSimulator(options: SimulatorOptions = {}): Promi
     requests.length = 0;
   };
   const verifier = createVerifier(options, now);
-  const api = { store, verifier, faults: queue, rateLimit, delay: delays.wait };
+  const tokens = createTokenIssuer(options, now);
+  const api = { store, verifier, tokens, faults: queue, rateLimit, delay: delays.wait };
   const server = createSimulatorServer({
     ...api,
     requests,

@@ -1,9 +1,17 @@
-import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, type SimulatorOptions, startAtlasSimulator } from "./index.js";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_PRIVATE_KEY,
+  DEMO_PUBLIC_KEY,
+  type SimulatorOptions,
+  startAtlasSimulator,
+} from "./index.js";
 
 /**
  * `tsx local/simulator/main.ts`: runs the simulator in the foreground for trying the gateway by hand.
  * Environment: ATLAS_SIM_PORT (default 3001), ATLAS_SIM_HOST (default 127.0.0.1), ATLAS_SIM_STEP_MS (default 2000),
- * ATLAS_SIM_PUBLIC_KEY / ATLAS_SIM_PRIVATE_KEY (default: the demo key pair).
+ * ATLAS_SIM_PUBLIC_KEY / ATLAS_SIM_PRIVATE_KEY (default: the demo key pair), ATLAS_SIM_CLIENT_ID /
+ * ATLAS_SIM_CLIENT_SECRET (default: the demo service account), ATLAS_SIM_TOKEN_LIFETIME_SECONDS (default 3600).
  */
 
 function integerFromEnv(name: string, fallback: number): number {
@@ -25,6 +33,15 @@ function optionsFromEnv(): SimulatorOptions {
   // Only set when given: exactOptionalPropertyTypes forbids writing `undefined` into the options.
   if (process.env.ATLAS_SIM_PUBLIC_KEY) options.publicKey = process.env.ATLAS_SIM_PUBLIC_KEY;
   if (process.env.ATLAS_SIM_PRIVATE_KEY) options.privateKey = process.env.ATLAS_SIM_PRIVATE_KEY;
+  const { ATLAS_SIM_CLIENT_ID: clientId, ATLAS_SIM_CLIENT_SECRET: clientSecret } = process.env;
+  if (clientId || clientSecret) {
+    options.serviceAccount = {
+      clientId: clientId ?? DEMO_CLIENT_ID,
+      clientSecret: clientSecret ?? DEMO_CLIENT_SECRET,
+    };
+  }
+  const lifetime = integerFromEnv("ATLAS_SIM_TOKEN_LIFETIME_SECONDS", 3600);
+  if (lifetime > 0) options.tokenLifetimeSeconds = lifetime;
   return options;
 }
 
@@ -34,9 +51,13 @@ async function main(): Promise<void> {
   const { groupId, peers } = sim.demo;
   // The demo private key is printed because it is a published constant; a key passed in the environment is not.
   const privateKey = options.privateKey === undefined ? DEMO_PRIVATE_KEY : "(from ATLAS_SIM_PRIVATE_KEY)";
+  const account = options.serviceAccount;
+  const ownSecret = account !== undefined && account.clientSecret !== DEMO_CLIENT_SECRET;
+  const clientSecret = ownSecret ? "(from ATLAS_SIM_CLIENT_SECRET)" : DEMO_CLIENT_SECRET;
   const lines = [
     `Atlas simulator listening on ${sim.url} (status step ${options.stepMs} ms)`,
     `  digest key:  ${options.publicKey ?? DEMO_PUBLIC_KEY} / ${privateKey}`,
+    `  service account: ${account?.clientId ?? DEMO_CLIENT_ID} / ${clientSecret} (POST ${sim.url}/api/oauth/token)`,
     `  groupId:     ${groupId}`,
     `  AWS peer:    ${peers.aws.peerId} (container ${peers.aws.containerId})`,
     `  AZURE peer:  ${peers.azure.peerId} (container ${peers.azure.containerId})`,

@@ -14,7 +14,7 @@ export interface RecordedRequest {
   /** Lower-case header names; the Authorization value is replaced by "[redacted]". */
   headers: Record<string, string>;
   body: string;
-  /** Whether the digest credentials were accepted. */
+  /** Whether the credentials were accepted (digest or bearer token; for the token endpoint: a token was issued). */
   authenticated: boolean;
   /** The HTTP status sent; 0 while unanswered or when the connection was dropped. */
   status: number;
@@ -36,6 +36,17 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
     result[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : text;
   }
   return result;
+}
+
+/**
+ * A token request's form body with any `client_secret` (RFC 6749 §2.3.1 allows it in the body) replaced by
+ * "[redacted]"; other bodies as they are.
+ */
+export function redactBody(body: string, path: string, tokenPath: string): string {
+  if (path !== tokenPath || !body.includes("client_secret")) return body;
+  const form = new URLSearchParams(body);
+  form.set("client_secret", "[redacted]");
+  return form.toString();
 }
 
 /** Appends a new entry (status 0 until answered) and returns it so the server can complete it. */

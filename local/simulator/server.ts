@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AtlasApiDeps, handleAtlasApi } from "./atlasApi.js";
 import { type ControlDeps, handleControl } from "./control.js";
 import { atlasError } from "./errors.js";
-import { type RecordedRequest, recordRequest, redactHeaders } from "./recorder.js";
+import { TOKEN_PATH } from "./oauth.js";
+import { type RecordedRequest, recordRequest, redactBody, redactHeaders } from "./recorder.js";
 import { JSON_TYPE, type SimRequest, sendJson } from "./respond.js";
 
 /**
@@ -82,7 +83,7 @@ async function dispatch(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
     path: simRequest.path,
     query: simRequest.url.includes("?") ? simRequest.url.slice(simRequest.url.indexOf("?") + 1) : "",
     headers: redactHeaders(req.headers),
-    body: simRequest.body,
+    body: redactBody(simRequest.body, simRequest.path, TOKEN_PATH),
     at: deps.now(),
   });
   res.on("finish", () => {

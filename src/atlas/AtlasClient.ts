@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { AtlasAnswer, AtlasCallOptions, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
 import type { AtlasCredentials } from "./credentials.js";
 import { type Authenticator, DigestAuthenticator } from "./digest/DigestAuthenticator.js";
-import { AtlasUnavailableError } from "./errors.js";
+import { AtlasUnavailableError, TokenEndpointError } from "./errors.js";
+import { ServiceAccountAuthenticator } from "./oauth/ServiceAccountAuthenticator.js";
 import { isRetryableStatus, nextDelayMs, type RetryPolicy } from "./retry.js";
 import { type HttpRequest, type HttpResponse, type HttpTransport, TransportError } from "./transport.js";
 
@@ -21,13 +22,17 @@ export interface AtlasClientOptions {
   onRetry?: (event: { attempt: number; status?: number; errorCode?: string; delayMs: number }) => void;
 }
 
-/** Attempt outcome: Atlas answered, or the network failed before it could. */
-type Outcome = { answer: HttpResponse } | { failure: TransportError };
+/**
+ * Attempt outcome: Atlas answered, or no answer came: the network failed, or a service account got no token
+ * for a reason that may pass (token endpoint rate limited or down), which is retried like a network failure.
+ */
+type Outcome = { answer: HttpResponse } | { failure: TransportError | TokenEndpointError };
 
 /**
- * The Atlas Administration API client for peering connections: HTTP Digest (per-nonce counters, safe under
- * concurrency), both API generations, and bounded retries of 429/5xx/network failures with full-jitter
- * backoff that honours `Retry-After` and never starts an attempt it could not finish before the deadline.
+ * The Atlas Administration API client for peering connections: API keys over HTTP Digest (per-nonce counters,
+ * safe under concurrency) or service accounts with cached OAuth bearer tokens, both API generations, and
+ * bounded retries of 429/5xx/network failures with full-jitter backoff that honours `Retry-After` and never
+ * starts an attempt it could not finish before the deadline.
  */
 export class AtlasClient implements AtlasPeeringApi {
   private readonly authenticators = new Map<string, Authenticator>();
@@ -66,7 +71,7 @@ export class AtlasClient implements AtlasPeeringApi {
 
   private async send(credentials: AtlasCredentials, request: HttpRequest, options: AtlasCallOptions) {
     const started = this.now();
-    const auth = this.authenticatorFor(credentials, request.url);
+    const auth = this.authenticatorFor(credentials);
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(auth, request, options.deadline);
       const status = "answer" in outcome ? outcome.answer.status : undefined;
@@ -87,9 +92,11 @@ export class AtlasClient implements AtlasPeeringApi {
   private async attempt(auth: Authenticator, request: HttpRequest, deadline: number): Promise<Outcome> {
     const signal = AbortSignal.timeout(Math.max(1, deadline - this.now()));
     try {
-      return { answer: await auth.send(this.options.transport, { ...request, signal }) };
+      return { answer: await auth.send(this.options.transport, { ...request, signal }, { deadline }) };
     } catch (error) {
       if (error instanceof TransportError) return { failure: error };
+      // A refused service account is final: it surfaces as it is, there is no Atlas answer to give back.
+      if (error instanceof TokenEndpointError && error.retryable) return { failure: error };
       throw error;
     }
   }
@@ -98,34 +105,67 @@ export class AtlasClient implements AtlasPeeringApi {
   private delayBefore(next: number, outcome: Outcome, deadline: number): number | undefined {
     if (next > this.options.retry.maxAttempts) return undefined;
     const retryAfter = "answer" in outcome ? outcome.answer.headers["retry-after"] : undefined;
-    const delay = nextDelayMs(next - 1, retryAfter, this.now(), this.options.retry, this.random);
+    const tokenWaitMs = "failure" in outcome ? tokenRetryAfterMs(outcome.failure) : 0;
+    const backoff = nextDelayMs(next - 1, retryAfter, this.now(), this.options.retry, this.random);
+    const delay = Math.max(backoff, tokenWaitMs);
     return this.now() + delay < deadline ? delay : undefined;
   }
 
   private finish(outcome: Outcome, attempts: number, started: number): AtlasAnswer {
     if ("failure" in outcome) {
+      const { failure } = outcome;
+      const what =
+        failure instanceof TokenEndpointError
+          ? "Atlas's token endpoint gave no token"
+          : "Atlas could not be reached";
+      const waitMs = tokenRetryAfterMs(failure);
       throw new AtlasUnavailableError(
-        `Atlas could not be reached after ${attempts} attempt(s) (${outcome.failure.code}).`,
+        `${what} after ${attempts} attempt(s) (${failure.code}).`,
         undefined,
         attempts,
-        undefined,
-        { cause: outcome.failure },
+        waitMs > 0 ? Math.ceil(waitMs / 1000) : undefined,
+        { cause: failure },
       );
     }
     return { ...outcome.answer, attempts, latencyMs: this.now() - started };
   }
 
-  /** One authenticator per (Atlas, key) so the digest nonce is reused across warm invocations. */
-  private authenticatorFor(credentials: AtlasCredentials, url: string): Authenticator {
+  /**
+   * One authenticator per (kind, Atlas, credentials), so the digest nonce or the service account's token is
+   * reused across warm invocations. The key is a hash: the map never holds a secret in the clear.
+   */
+  private authenticatorFor(credentials: AtlasCredentials): Authenticator {
+    const baseUrl = credentials.baseUrl ?? this.options.defaultBaseUrl;
+    const [id, secret] =
+      credentials.kind === "apiKey"
+        ? [credentials.publicKey, credentials.privateKey]
+        : [credentials.clientId, credentials.clientSecret];
     const fingerprint = createHash("sha256")
-      .update(`${new URL(url).origin}\0${credentials.publicKey}\0${credentials.privateKey}`)
+      .update(`${credentials.kind}\0${baseUrl}\0${id}\0${secret}`)
       .digest("hex");
     let auth = this.authenticators.get(fingerprint);
     if (!auth) {
       if (this.authenticators.size >= 32) this.authenticators.clear();
-      auth = new DigestAuthenticator({ username: credentials.publicKey, password: credentials.privateKey });
+      auth = this.newAuthenticator(credentials, baseUrl);
       this.authenticators.set(fingerprint, auth);
     }
     return auth;
   }
+
+  private newAuthenticator(credentials: AtlasCredentials, baseUrl: string): Authenticator {
+    if (credentials.kind === "apiKey") {
+      return new DigestAuthenticator({ username: credentials.publicKey, password: credentials.privateKey });
+    }
+    const { clientId, clientSecret } = credentials;
+    // The client's own clock and sleep, so tests that drive the client drive token renewal too.
+    return new ServiceAccountAuthenticator(
+      { clientId, clientSecret, baseUrl },
+      { now: this.now, sleep: this.sleep },
+    );
+  }
+}
+
+/** The token endpoint's Retry-After, so the client never retries it sooner than asked; 0 otherwise. */
+function tokenRetryAfterMs(failure: TransportError | TokenEndpointError): number {
+  return failure instanceof TokenEndpointError ? (failure.retryAfterMs ?? 0) : 0;
 }

@@ -2,52 +2,108 @@ import { z } from "zod/mini";
 import { AtlasCredentialsError } from "./errors.js";
 
 /** Atlas programmatic API keys (HTTP Digest: public key = username, private key = password). */
-export interface AtlasCredentials {
+export interface AtlasApiKey {
+  kind: "apiKey";
   publicKey: string;
   privateKey: string;
   /** Where this key's Atlas lives (e.g. Atlas for Government); the configured base URL otherwise. */
   baseUrl?: string;
 }
 
+/** An Atlas service account (OAuth 2.0 client credentials: the secret buys short-lived bearer tokens). */
+export interface AtlasServiceAccount {
+  kind: "serviceAccount";
+  clientId: string;
+  clientSecret: string;
+  /** Where this account's Atlas lives (e.g. Atlas for Government); the configured base URL otherwise. */
+  baseUrl?: string;
+}
+
+/** What the gateway authenticates to Atlas with: API keys or a service account. */
+export type AtlasCredentials = AtlasApiKey | AtlasServiceAccount;
+
 const nonEmpty = z.string().check(z.minLength(1));
 const url = z.url({ protocol: /^https?$/ });
 
-// The gateway's own shape, and MongoDB's CloudFormation profile shape (`cfn/atlas/profile/<name>`), so teams
+// The gateway's own shapes, and MongoDB's CloudFormation profile shape (`cfn/atlas/profile/<name>`), so teams
 // reuse the secrets they already have. CFN's example template writes `BaseURL`; Go's JSON matching is
 // case-insensitive, so both spellings are accepted here too.
-const gatewayShape = z.object({ publicKey: nonEmpty, privateKey: nonEmpty, baseUrl: z.optional(url) });
-const profileShape = z.object({
+const keyShape = z.object({ publicKey: nonEmpty, privateKey: nonEmpty, baseUrl: z.optional(url) });
+const keyProfileShape = z.object({
   PublicKey: nonEmpty,
   PrivateKey: nonEmpty,
   BaseUrl: z.optional(url),
   BaseURL: z.optional(url),
 });
+const accountShape = z.object({ clientId: nonEmpty, clientSecret: nonEmpty, baseUrl: z.optional(url) });
+const accountProfileShape = z.object({
+  ClientId: nonEmpty,
+  ClientSecret: nonEmpty,
+  BaseUrl: z.optional(url),
+  BaseURL: z.optional(url),
+});
+
+const EXPECTED =
+  "{publicKey, privateKey, baseUrl?}, {PublicKey, PrivateKey, BaseUrl?}, {clientId, clientSecret, baseUrl?} " +
+  "or {ClientId, ClientSecret, BaseUrl?}";
 
 /**
- * Reads Atlas keys out of a secret's JSON value. Throws {@link AtlasCredentialsError} (`malformed`) naming the
- * secret and the fields that are wrong, never their values.
+ * Reads Atlas credentials out of a secret's JSON value: API keys, or a service account. A secret holding both
+ * is read as the service account, the newer way in, so adding one to an existing key secret switches to it.
+ * Throws {@link AtlasCredentialsError} (`malformed`) naming the secret and the fields that are wrong, never
+ * their values.
  *
  * @example
  * parseAtlasSecret({ PublicKey: "abcd", PrivateKey: "…" }, "cfn/atlas/profile/default")
+ * parseAtlasSecret({ clientId: "mdb_sa_id_…", clientSecret: "mdb_sa_sk_…" }, "gateway/atlas")
  */
 export function parseAtlasSecret(value: unknown, secretId: string): AtlasCredentials {
-  const own = gatewayShape.safeParse(value);
-  if (own.success) return withBaseUrl(own.data.publicKey, own.data.privateKey, own.data.baseUrl);
-  const profile = profileShape.safeParse(value);
-  if (profile.success) {
-    const { PublicKey, PrivateKey, BaseUrl, BaseURL } = profile.data;
-    return withBaseUrl(PublicKey, PrivateKey, BaseUrl ?? BaseURL);
+  const account = accountShape.safeParse(value);
+  if (account.success) {
+    const { clientId, clientSecret, baseUrl } = account.data;
+    return withBaseUrl({ kind: "serviceAccount", clientId, clientSecret }, baseUrl);
   }
-  const fields = [...new Set(own.error.issues.map((issue) => issue.path.join(".") || "(value)"))];
+  const accountProfile = accountProfileShape.safeParse(value);
+  if (accountProfile.success) {
+    const { ClientId, ClientSecret, BaseUrl, BaseURL } = accountProfile.data;
+    return withBaseUrl(
+      { kind: "serviceAccount", clientId: ClientId, clientSecret: ClientSecret },
+      BaseUrl ?? BaseURL,
+    );
+  }
+  const key = keyShape.safeParse(value);
+  if (key.success) {
+    const { publicKey, privateKey, baseUrl } = key.data;
+    return withBaseUrl({ kind: "apiKey", publicKey, privateKey }, baseUrl);
+  }
+  const keyProfile = keyProfileShape.safeParse(value);
+  if (keyProfile.success) {
+    const { PublicKey, PrivateKey, BaseUrl, BaseURL } = keyProfile.data;
+    return withBaseUrl({ kind: "apiKey", publicKey: PublicKey, privateKey: PrivateKey }, BaseUrl ?? BaseURL);
+  }
   throw new AtlasCredentialsError(
     "malformed",
-    `Secret ${secretId} does not hold Atlas API keys: expected {publicKey, privateKey, baseUrl?} or ` +
-      `{PublicKey, PrivateKey, BaseUrl?}; problem with ${fields.join(", ")}.`,
+    `Secret ${secretId} does not hold Atlas credentials: expected ${EXPECTED}; ` +
+      `problem with ${problemFields(value).join(", ")}.`,
   );
 }
 
-function withBaseUrl(publicKey: string, privateKey: string, baseUrl: string | undefined): AtlasCredentials {
-  return baseUrl
-    ? { publicKey, privateKey, baseUrl: baseUrl.replace(/\/+$/, "") }
-    : { publicKey, privateKey };
+/** The wrong fields of the shape the value looks closest to (by the names it uses), never their values. */
+function problemFields(value: unknown): string[] {
+  const has = (name: string) => typeof value === "object" && value !== null && name in value;
+  const shape =
+    has("clientId") || has("clientSecret")
+      ? accountShape
+      : has("ClientId") || has("ClientSecret")
+        ? accountProfileShape
+        : has("PublicKey") || has("PrivateKey")
+          ? keyProfileShape
+          : keyShape;
+  const issues = shape.safeParse(value).error?.issues ?? [];
+  return [...new Set(issues.map((issue) => issue.path.join(".") || "(value)"))];
+}
+
+/** Adds the base URL, without trailing slashes, only when there is one (exactOptionalPropertyTypes). */
+function withBaseUrl<T extends AtlasCredentials>(credentials: T, baseUrl: string | undefined): T {
+  return baseUrl ? { ...credentials, baseUrl: baseUrl.replace(/\/+$/, "") } : credentials;
 }

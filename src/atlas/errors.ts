@@ -53,3 +53,22 @@ export function parseAtlasErrorBody(body: string): AtlasErrorBody | undefined {
     return undefined;
   }
 }
+
+/**
+ * Atlas's OAuth token endpoint did not give the service account a token. `retryable`: it may succeed later
+ * (429 rate limit, 5xx); otherwise Atlas refused the account itself (wrong or revoked secret, token quota) and
+ * an operator must act. `retryAfterMs` is the token endpoint's `Retry-After`, when it sent one. The message
+ * names the status and OAuth/Atlas error code only: never the client secret, the token or the answer's text.
+ */
+export class TokenEndpointError extends GatewayError {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

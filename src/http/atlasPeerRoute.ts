@@ -41,6 +41,7 @@ export async function forwardAtlasPeerPatch(
     provider: providerOf(settings),
     body: body.text,
     requestId: context.request.requestId,
+    plan: false,
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
   };
   const outcome = await submitChange(submission, deps, context.deadline);

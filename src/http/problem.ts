@@ -1,6 +1,11 @@
 import { ChangeStoreError, InvalidChangeCursorError } from "../adapters/dynamodb/errors.js";
 import { DigestError } from "../atlas/digest/challenge.js";
-import { AtlasCredentialsError, type AtlasErrorBody, AtlasUnavailableError } from "../atlas/errors.js";
+import {
+  AtlasCredentialsError,
+  type AtlasErrorBody,
+  AtlasUnavailableError,
+  TokenEndpointError,
+} from "../atlas/errors.js";
 import { CallerRegistryError } from "../auth/callers.js";
 import {
   CallbackNotAllowedError,
@@ -114,6 +119,11 @@ function describe(error: unknown): Problem {
   if (error instanceof DigestError) {
     const title = "Atlas's authentication challenge could not be answered";
     return { status: 502, slug: "atlas-auth-handshake", title, detail: error.message };
+  }
+  if (error instanceof TokenEndpointError) {
+    // Only the final refusals get here (wrong or revoked secret, token quota): the client retries the rest.
+    const title = "Atlas refused the gateway's service account";
+    return { status: 502, slug: "atlas-service-account", title, detail: error.message };
   }
   return {
     status: 500,

@@ -29,6 +29,11 @@ export interface ChangeSubmission {
   slackResponseUrl?: string;
   /** The peer as Atlas returned it moments ago (Slack reads it to fill in fields): spares a second GET. */
   knownPeer?: Record<string, unknown>;
+  /**
+   * False for the Atlas-compatible drop-in routes: no planning read, Atlas judges the PATCH itself (as it would
+   * without the gateway), and the request costs one Atlas round trip, not two. Default true.
+   */
+  plan?: boolean;
 }
 
 export type SubmitOutcome =
@@ -58,11 +63,14 @@ export async function submitChange(
   const change = newChange(changeData(input, id), deps.now(), deps.cadence);
   if (planned.plan.noop) return completeWithoutPatch(change, planned, deps);
   await deps.store.create(change);
-  await audit(
-    deps,
-    changeAuditFields(change, "accepted", { before: planned.current, requestId: input.requestId }),
-  );
-  const result = await callAtlas(deps, input.call, input.body, deadline);
+  // The audit record and the PATCH do not depend on each other: one round trip saved on every change.
+  const [result] = await Promise.all([
+    callAtlas(deps, input.call, input.body, deadline),
+    audit(
+      deps,
+      changeAuditFields(change, "accepted", { before: planned.current, requestId: input.requestId }),
+    ),
+  ]);
   const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
   await persistChange(change, next, deps);
   return {
@@ -77,6 +85,7 @@ export async function submitChange(
 /** Reads and plans; a refused plan frees the peering again and is audited before it is thrown. */
 async function planOrRelease(input: ChangeSubmission, id: string, deps: ChangeDeps, deadline: number) {
   const desired = parseObject(input.body);
+  if (input.plan === false) return { plan: { diff: [], noop: false, warnings: [] } };
   const read = input.knownPeer
     ? Promise.resolve(planKnown(input.provider, input.knownPeer, desired))
     : readAndPlan(input.call, input.provider, desired, deps, deadline);

@@ -44,7 +44,7 @@ export function fakeChangeDeps(
     atlas: options.atlas ?? new FakeAtlas(),
     credentials:
       options.credentials ??
-      new RotatingCredentials({ publicKey: "pubkey01", privateKey: "test-private-key-0001" }),
+      new RotatingCredentials({ kind: "apiKey", publicKey: "pubkey01", privateKey: "test-private-key-0001" }),
     callers: new StaticCallerDirectory(options.registry ?? testRegistry()),
     logger: createLogger({ logLevel: "SILENT" }),
     now: () => clock,

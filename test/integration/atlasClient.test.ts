@@ -15,7 +15,7 @@ const transport = createUndiciTransport({
   headersTimeoutMs: 2_000,
   bodyTimeoutMs: 2_000,
 });
-const keys = { publicKey: DEMO_PUBLIC_KEY, privateKey: DEMO_PRIVATE_KEY };
+const keys = { kind: "apiKey" as const, publicKey: DEMO_PUBLIC_KEY, privateKey: DEMO_PRIVATE_KEY };
 let sim: AtlasSimulator;
 let call: PeerCall;
 let body: string;

@@ -28,7 +28,7 @@ beforeAll(async () => {
     cadence: LOCAL_CADENCE,
     slackSigningSecret: "no-secrets-slack-signing-0001",
     atlasBaseUrl: sim.url,
-    credentials: { publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
+    credentials: { kind: "apiKey", publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
     callers: {
       callers: [
         {

@@ -3,9 +3,15 @@ import type { HttpRequest, HttpResponse, HttpTransport } from "../transport.js";
 import { type DigestChallenge, parseDigestChallenge } from "./challenge.js";
 import { buildDigestAuthorization } from "./response.js";
 
+/** What an authenticator may need to know about the call it sends for. */
+export interface AuthContext {
+  /** Epoch ms after which the call is useless: a wait (a token endpoint's Retry-After) must end before it. */
+  deadline?: number;
+}
+
 /** Sends a request with whatever authentication the server asks for. */
 export interface Authenticator {
-  send(transport: HttpTransport, request: HttpRequest): Promise<HttpResponse>;
+  send(transport: HttpTransport, request: HttpRequest, context?: AuthContext): Promise<HttpResponse>;
 }
 
 /** A nonce (with its opaque) and how many times it has been used. */

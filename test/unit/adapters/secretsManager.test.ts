@@ -36,7 +36,11 @@ describe("Atlas keys from Secrets Manager", () => {
     });
     const keys = source();
     for (let i = 0; i < 5; i++)
-      expect(await keys.credentialsFor(GROUP)).toEqual({ publicKey: "pub", privateKey: PRIVATE });
+      expect(await keys.credentialsFor(GROUP)).toEqual({
+        kind: "apiKey",
+        publicKey: "pub",
+        privateKey: PRIVATE,
+      });
     expect(calls()).toEqual([{ SecretId: "gw/atlas" }]);
   });
 
@@ -45,9 +49,9 @@ describe("Atlas keys from Secrets Manager", () => {
       .resolvesOnce({ SecretString: JSON.stringify({ PublicKey: "old", PrivateKey: PRIVATE }) })
       .resolves({ SecretString: JSON.stringify({ PublicKey: "new", PrivateKey: PRIVATE }) });
     const keys = source();
-    expect((await keys.credentialsFor(GROUP)).publicKey).toBe("old");
-    expect((await keys.credentialsFor(GROUP, { refresh: true })).publicKey).toBe("new");
-    expect((await keys.credentialsFor(GROUP)).publicKey).toBe("new");
+    expect(await keys.credentialsFor(GROUP)).toMatchObject({ publicKey: "old" });
+    expect(await keys.credentialsFor(GROUP, { refresh: true })).toMatchObject({ publicKey: "new" });
+    expect(await keys.credentialsFor(GROUP)).toMatchObject({ publicKey: "new" });
     expect(calls()).toEqual([{ SecretId: "gw/atlas" }, { SecretId: "gw/atlas" }]);
   });
 
@@ -55,7 +59,9 @@ describe("Atlas keys from Secrets Manager", () => {
     sm.on(GetSecretValueCommand, { SecretId: "gw/team-a" }).resolves({
       SecretString: JSON.stringify({ publicKey: "team-a", privateKey: PRIVATE }),
     });
-    expect((await source({ [GROUP]: "gw/team-a" }).credentialsFor(GROUP)).publicKey).toBe("team-a");
+    expect(await source({ [GROUP]: "gw/team-a" }).credentialsFor(GROUP)).toMatchObject({
+      publicKey: "team-a",
+    });
     expect(calls()).toEqual([{ SecretId: "gw/team-a" }]);
   });
 

@@ -8,7 +8,7 @@ import { apiEvent, lambdaContext, signedHeaders } from "../../helpers/events.js"
 import { FakeAtlas, RotatingCredentials } from "../../helpers/fakes.js";
 import { MemoryReplayGuard } from "../../helpers/memoryAudit.js";
 
-const KEYS = { publicKey: "pubkey01", privateKey: "test-private-key-0001" };
+const KEYS = { kind: "apiKey" as const, publicKey: "pubkey01", privateKey: "test-private-key-0001" };
 const CONTAINER = "5e57d85c854180642f7844bf";
 const AWS_BODY = JSON.stringify({
   accepterRegionName: "us-east-1",
@@ -122,7 +122,7 @@ describe("Atlas-compatible PATCH route", () => {
   });
 
   it("fetches the keys again after a 401 and retries once with the new ones", async () => {
-    const rotated = { publicKey: "pubkey02", privateKey: "test-private-key-0002" };
+    const rotated = { kind: "apiKey" as const, publicKey: "pubkey02", privateKey: "test-private-key-0002" };
     const credentials = new RotatingCredentials(KEYS, rotated);
     const atlas = new FakeAtlas({ status: 401, body: '{"error":401}' }, { status: 200, body: PEER_OK });
     const { handler } = setup(atlas, credentials);
@@ -131,9 +131,8 @@ describe("Atlas-compatible PATCH route", () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(200);
-    // The planning read, the PATCH refused with 401, then the PATCH with freshly fetched keys.
+    // The drop-in route sends no planning read: the PATCH refused with 401, then with freshly fetched keys.
     expect(credentials.fetches).toEqual([
-      { groupId: GROUP_A, refresh: false },
       { groupId: GROUP_A, refresh: false },
       { groupId: GROUP_A, refresh: true },
     ]);

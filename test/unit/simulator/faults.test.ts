@@ -34,6 +34,16 @@ describe("FaultQueue", () => {
     expect(queue.take("PATCH", PATH).outcome).toBeUndefined();
   });
 
+  it("hits the token endpoint only with rules that name a path matching it", () => {
+    const queue = new FaultQueue();
+    queue.add({ status: 503 });
+    queue.add({ status: 429, match: { path: "/api/oauth/token" } });
+    const token = () => queue.take("POST", "/api/oauth/token", { namedOnly: true }).outcome;
+    expect(token()).toMatchObject({ spec: { status: 429 } });
+    expect(token()).toBeUndefined();
+    expect(queue.take("GET", PATH).outcome).toMatchObject({ spec: { status: 503 } });
+  });
+
   it("matches paths exactly or with * wildcards", () => {
     expect(matches({ path: PATH }, "GET", PATH)).toBe(true);
     expect(matches({ path: "/api/atlas/v2/*" }, "GET", PATH)).toBe(true);
