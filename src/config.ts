@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { GatewayError } from "./errors.js";
 
 /** The configuration is missing something or has a value of the wrong form. */

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { CallerRegistryError } from "../auth/callers.js";
 import type { SecretsManagerSecrets } from "./SecretsManagerSecrets.js";
 

@@ -1,5 +1,5 @@
-import { Webhook } from "standardwebhooks";
-import { type HttpResponse, type HttpTransport, TransportError } from "../atlas/transport.js";
+import type { Webhook } from "standardwebhooks";
+import { type HttpResponse, type HttpTransport, TransportError } from "../atlas/http.js";
 import type { CallbackDelivery, CallbackNotifier, DeliveryResult } from "../ports/ChangeNotifications.js";
 
 /** Options of {@link StandardWebhooksNotifier}. */
@@ -49,7 +49,7 @@ export class StandardWebhooksNotifier implements CallbackNotifier {
 
   /** Delivers one callback, retrying within `maxAttempts`. */
   async deliver(delivery: CallbackDelivery): Promise<DeliveryResult> {
-    const prepared = prepare(delivery);
+    const prepared = prepare(delivery, await loadWebhook());
     if ("failure" in prepared) return { delivered: false, attempts: 0, lastOutcome: prepared.failure };
     let outcome = "";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
@@ -99,10 +99,13 @@ function isRetryableStatus(status: number): boolean {
 }
 
 /** The signer and the body, or why no attempt can be made (a malformed secret or an unserialisable payload). */
-function prepare(delivery: CallbackDelivery): { webhook: Webhook; body: string } | { failure: string } {
+function prepare(
+  delivery: CallbackDelivery,
+  WebhookClass: typeof Webhook,
+): { webhook: Webhook; body: string } | { failure: string } {
   let webhook: Webhook;
   try {
-    webhook = new Webhook(delivery.secret);
+    webhook = new WebhookClass(delivery.secret);
   } catch {
     // The library's error may describe the secret: keep only a fixed code.
     return { failure: "INVALID_SECRET" };
@@ -112,4 +115,9 @@ function prepare(delivery: CallbackDelivery): { webhook: Webhook; body: string }
   } catch {
     return { failure: "INVALID_PAYLOAD" };
   }
+}
+
+/** The signing library, loaded on the first callback: most invocations send none (cold start). */
+async function loadWebhook(): Promise<typeof Webhook> {
+  return (await import("standardwebhooks")).Webhook;
 }

@@ -3,9 +3,9 @@ import type { AtlasAnswer, AtlasCallOptions, AtlasPeeringApi, PeerCall } from ".
 import type { AtlasCredentials } from "./credentials.js";
 import { type Authenticator, DigestAuthenticator } from "./digest/DigestAuthenticator.js";
 import { AtlasUnavailableError, TokenEndpointError } from "./errors.js";
+import { type HttpRequest, type HttpResponse, type HttpTransport, TransportError } from "./http.js";
 import { ServiceAccountAuthenticator } from "./oauth/ServiceAccountAuthenticator.js";
 import { isRetryableStatus, nextDelayMs, type RetryPolicy } from "./retry.js";
-import { type HttpRequest, type HttpResponse, type HttpTransport, TransportError } from "./transport.js";
 
 /** The only resource version Atlas has for peering endpoints (reference §1.2). */
 export const ATLAS_V2_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";

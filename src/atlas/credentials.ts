@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { AtlasCredentialsError } from "./errors.js";
 
 /** Atlas programmatic API keys (HTTP Digest: public key = username, private key = password). */

@@ -1,59 +1,15 @@
 import type { Socket } from "node:net";
 import { Agent, buildConnector, request } from "undici";
-import { GatewayError } from "../errors.js";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  TransportError,
+  type TransportOptions,
+} from "./http.js";
 
-/** One HTTP request. The body is a string so that an authenticator can send it a second time. */
-export interface HttpRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  signal?: AbortSignal;
-}
-
-/** A fully read HTTP response. Header names are lower-case; repeated headers are joined with ", ". */
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  /**
-   * Set when the request was sent a second time after its kept-alive socket died: the server may have seen
-   * the first copy, so a credential that must not be replayed (a digest nonce count) may have been refused.
-   */
-  resent?: true;
-}
-
-/** Sends one request and reads the whole response. Rejects only with {@link TransportError}. */
-export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
-
-/** Timeouts and pool size of {@link createUndiciTransport}. */
-export interface TransportOptions {
-  connectTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-  /** Idle time after which a kept-alive socket is closed; undici's default (4 s) when absent. */
-  keepAliveTimeoutMs?: number;
-  /**
-   * Sockets per origin; unlimited when absent. `1` makes requests reach the server in the order they were
-   * sent, which servers that check the digest nonce count strictly in sequence (Apache) need.
-   */
-  connections?: number;
-}
-
-/**
- * A network failure or timeout: no usable response exists. `retryable` says whether trying again later may
- * succeed. The message names the method, origin and path only: never headers, query or body.
- */
-export class TransportError extends GatewayError {
-  readonly code: string;
-  readonly retryable: boolean;
-
-  constructor(message: string, options: { code: string; retryable: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause });
-    this.code = options.code;
-    this.retryable = options.retryable;
-  }
-}
+export type { HttpRequest, HttpResponse, HttpTransport, TransportOptions } from "./http.js";
+export { TransportError } from "./http.js";
 
 const RETRYABLE_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { GatewayError } from "../errors.js";
 
 /** A project (and optionally only some of its peers) a caller may change. `groupId: "*"` is every project. */

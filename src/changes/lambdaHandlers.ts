@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { handleRequestedEvent, type RequestedEventOutcome } from "../events/handleRequestedEvent.js";
 import type { Logger } from "../observability/logger.js";
 import type { ChangeDeps } from "../usecases/ChangeDeps.js";

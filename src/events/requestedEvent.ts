@@ -4,7 +4,7 @@
  * bodies — every violation at once — and an event that fails is answered with a `Peering Change Rejected`
  * event rather than dropped, because an event's sender has no HTTP answer to read.
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import type { Caller } from "../auth/callers.js";
 import { type ChangeRequestInput, validateChangeRequest } from "../domain/peering/request.js";
 import { type FieldViolation, fromSafeParse, invalid, joinPath } from "../domain/validation.js";

@@ -1,4 +1,4 @@
-import { type HttpTransport, TransportError } from "../atlas/transport.js";
+import { type HttpTransport, TransportError } from "../atlas/http.js";
 import type { SlackMessage } from "./messages.js";
 
 /** Sends a later answer to a slash command (the port the use case depends on). */

@@ -1,6 +1,6 @@
 import type { AuthContext, Authenticator } from "../digest/DigestAuthenticator.js";
 import { TokenEndpointError } from "../errors.js";
-import { type HttpRequest, type HttpResponse, type HttpTransport, TransportError } from "../transport.js";
+import { type HttpRequest, type HttpResponse, type HttpTransport, TransportError } from "../http.js";
 import { readTokenAnswer, tokenRequest } from "./tokenEndpoint.js";
 
 /** A service account and the Atlas that issues its tokens. */

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { TokenEndpointError } from "../errors.js";
 import { retryAfterMs } from "../retry.js";
 import type { HttpRequest, HttpResponse } from "../transport.js";

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { groupId } from "../peering/fields.js";
 import { fromSafeParse, objectErrors, type Validation } from "../validation.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import type { ChangeQuery } from "../../ports/ChangeStore.js";
 import { groupId, peerId } from "../peering/fields.js";
 import { CHANGE_STATES } from "../peering/status.js";

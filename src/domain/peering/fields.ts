@@ -3,7 +3,7 @@
  * (`BaseNetworkPeeringConnectionSettings`), tightened where the spec is known to be wrong. Every message
  * states the form the value must take, so a client can fix it without reading the Atlas docs.
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** Atlas's Go SDK leaves unset fields out rather than sending null, so a null is a client mistake. */
 const NULL_MESSAGE =

@@ -3,7 +3,7 @@
  * parameters, Atlas's `pretty`/`envelope` query flags, and the body of `POST /v1/peering-changes`. Each
  * returns every violation at once (see {@link Validation}); none throws on bad input.
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { fromSafeParse, objectErrors, type Validation } from "../validation.js";
 import { groupId, peerId } from "./fields.js";
 import { type PeeringSettings, peeringSettingsSchemas, type SettingsMode } from "./settings.js";

@@ -4,7 +4,7 @@
  * refuse with INVALID_ATTRIBUTE, ATTRIBUTE_READ_ONLY or MISSING_ATTRIBUTE, and the client learns every
  * problem at once instead of one per Atlas round trip.
  */
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { objectErrors } from "../validation.js";
 import {
   accepterRegionName,

@@ -1,5 +1,6 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PowertoolsChangeMetrics } from "../../../src/adapters/PowertoolsChangeMetrics.js";
+import { METRICS_NAMESPACE, PowertoolsChangeMetrics } from "../../../src/adapters/PowertoolsChangeMetrics.js";
 import type { ChangeRecord } from "../../../src/domain/change/ChangeRecord.js";
 import { waitingForPersonMs } from "../../../src/domain/change/durations.js";
 
@@ -39,11 +40,34 @@ function emf(work: () => void): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** An adapter with Powertools already loaded, so samples are written synchronously. */
+function eager() {
+  return new PowertoolsChangeMetrics({
+    serviceName: "test",
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: "test" }),
+  });
+}
+
 describe("change metrics (CloudWatch EMF through Powertools)", () => {
+  it("loads Powertools Metrics with the first sample and still writes it", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const lazy = new PowertoolsChangeMetrics({ serviceName: "test" });
+      lazy.pending(settled, T0 + 5_000);
+      await vi.waitFor(() => expect(lines.join("")).toContain('"PendingChangeAge":5'));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   afterEach(() => vi.restoreAllMocks());
 
   it("counts states by state and channel, and times settling and waiting for a person", () => {
-    const metrics = new PowertoolsChangeMetrics({ serviceName: "test" });
+    const metrics = eager();
     const docs = emf(() => {
       metrics.stateEntered(settled);
       metrics.settled(settled);
@@ -59,7 +83,7 @@ describe("change metrics (CloudWatch EMF through Powertools)", () => {
   });
 
   it("records Atlas latency, retries, and errors by errorCode", () => {
-    const metrics = new PowertoolsChangeMetrics({ serviceName: "test" });
+    const metrics = eager();
     const docs = emf(() => {
       metrics.atlasCall({ operation: "PATCH", status: 200, latencyMs: 120, attempts: 3 });
       metrics.atlasCall({
