@@ -1,4 +1,9 @@
-import { AtlasCredentialsError, AtlasUnavailableError, parseAtlasErrorBody } from "../atlas/errors.js";
+import {
+  AtlasCredentialsError,
+  AtlasUnavailableError,
+  parseAtlasErrorBody,
+  TokenEndpointError,
+} from "../atlas/errors.js";
 import { retryAfterMs } from "../atlas/retry.js";
 import type { AtlasOutcome } from "../domain/change/lifecycle.js";
 import { readPeerStatus } from "../domain/peering/status.js";
@@ -40,7 +45,11 @@ export async function callAtlas(
         ? deps.atlas.getPeer(keys, call, { deadline })
         : deps.atlas.updatePeer(keys, call, body, { deadline });
     };
-    let answer = await send(false);
+    // A 401 from Atlas, or the token endpoint refusing the service account: the secret may have been rotated.
+    let answer = await send(false).catch((error: unknown) => {
+      if (error instanceof TokenEndpointError && !error.retryable) return send(true);
+      throw error;
+    });
     if (answer.status === 401) answer = await send(true);
     const outcome = outcomeOf(answer, deps.now());
     deps.metrics?.atlasCall({

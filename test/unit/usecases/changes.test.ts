@@ -201,3 +201,34 @@ describe("one change per peering, idempotency and cancelling", () => {
     });
   });
 });
+
+describe("a rotated service-account secret", () => {
+  it("is fetched again when the token endpoint refuses the cached one, and the change goes through", async () => {
+    const { TokenEndpointError } = await import("../../../src/atlas/errors.js");
+    const atlas = new FakeAtlas(peer("INITIATING"));
+    let refused = false;
+    const original = atlas.updatePeer.bind(atlas);
+    atlas.updatePeer = async (credentials, call, body) => {
+      if (!refused) {
+        refused = true;
+        throw new TokenEndpointError(
+          "token endpoint refused the client (401 invalid_client)",
+          "TOKEN_REFUSED",
+          false,
+          401,
+        );
+      }
+      return original(credentials, call, body);
+    };
+    const { deps } = fakeChangeDeps({ atlas });
+    const fetches: boolean[] = [];
+    const credentialsFor = deps.credentials.credentialsFor.bind(deps.credentials);
+    deps.credentials = {
+      credentialsFor: (groupId, options) => (
+        fetches.push(options?.refresh ?? false), credentialsFor(groupId, options)
+      ),
+    };
+    expect((await submitChange(submission, deps, FAR)).change.state).toBe("IN_PROGRESS");
+    expect(fetches).toEqual([false, false, true]); // planning read, refused PATCH, PATCH with the fresh secret
+  });
+});
