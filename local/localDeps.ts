@@ -75,7 +75,8 @@ export async function localDeps(options: LocalDepsOptions): Promise<LocalDeps> {
     store: new DynamoDbChangeStore({ client: dynamo.doc, tableName: TABLE }),
     scheduler: new TimerRecheckScheduler({
       run: async (request) => {
-        await recheckChange(request, deps, Date.now() + INVOCATION_MS);
+        // Like a Lambda invocation: a logger of its own, so concurrent requests' keys never mix in.
+        await recheckChange(request, { ...deps, logger: logger.createChild() }, Date.now() + INVOCATION_MS);
       },
       onError: (error) =>
         logger.error("local re-check failed; the sweeper will retry", { error: error as Error }),

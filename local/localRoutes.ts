@@ -21,7 +21,11 @@ export function localRoutes(deps: LocalDeps): LocalRoutes {
     } catch {
       return json(400, { message: "the body must be JSON" });
     }
-    const outcome = await handleRequestedEvent(asEvent(event), deps, Date.now() + 60_000);
+    const outcome = await handleRequestedEvent(
+      asEvent(event),
+      { ...deps, logger: deps.logger.createChild() },
+      Date.now() + 60_000,
+    );
     return json(outcome.kind === "rejected" ? 422 : 202, outcome);
   };
 }

@@ -16,7 +16,10 @@ export const makeHttpHandler =
     event: APIGatewayProxyEventV2,
     context: Pick<Context, "getRemainingTimeInMillis">,
   ): Promise<HttpResult> => {
-    if ("functionName" in context) deps.logger.addContext(context as Context);
+    // A logger of its own per invocation: keys set while serving this request never leak into another
+    // (the local stack serves requests and re-checks concurrently in one process).
+    const logger = deps.logger.createChild();
+    if ("functionName" in context) logger.addContext(context as Context);
     const deadline = deps.now() + context.getRemainingTimeInMillis() - (deps.deadlineMarginMs ?? 1_500);
-    return handleHttpRequest(fromApiGatewayEvent(event), deps, deadline);
+    return handleHttpRequest(fromApiGatewayEvent(event), { ...deps, logger }, deadline);
   };
