@@ -136,7 +136,11 @@ function startSweeper(deps: LocalDeps, everyMs: number): () => void {
     if (running) return;
     running = true;
     try {
-      await sweepOverdue({ ...deps, logger: deps.logger.createChild() }, { graceMs: Math.min(everyMs, 5_000), limit: 25 }, Date.now() + 60_000);
+      await sweepOverdue(
+        { ...deps, logger: deps.logger.createChild() },
+        { graceMs: Math.min(everyMs, 5_000), limit: 25 },
+        Date.now() + 60_000,
+      );
     } catch (error) {
       deps.logger.error("local sweeper failed", { error: error as Error });
     } finally {

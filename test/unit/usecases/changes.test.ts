@@ -224,9 +224,10 @@ describe("a rotated service-account secret", () => {
     const fetches: boolean[] = [];
     const credentialsFor = deps.credentials.credentialsFor.bind(deps.credentials);
     deps.credentials = {
-      credentialsFor: (groupId, options) => (
-        fetches.push(options?.refresh ?? false), credentialsFor(groupId, options)
-      ),
+      credentialsFor: (groupId, options) => {
+        fetches.push(options?.refresh ?? false);
+        return credentialsFor(groupId, options);
+      },
     };
     expect((await submitChange(submission, deps, FAR)).change.state).toBe("IN_PROGRESS");
     expect(fetches).toEqual([false, false, true]); // planning read, refused PATCH, PATCH with the fresh secret
