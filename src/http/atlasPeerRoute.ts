@@ -54,11 +54,6 @@ export async function forwardAtlasPeerPatch(
     if (current.answer) return passThrough(current.answer, headers);
     return withHeaders(toProblemResponse(current.error, problemContext(context)), headers);
   }
-  deps.logger.info("peering change forwarded", {
-    changeId: outcome.change.id,
-    state: outcome.change.state,
-    atlas: outcome.change.atlas,
-  });
   if (outcome.answer) return passThrough(outcome.answer, headers);
   return withHeaders(toProblemResponse(outcome.error, problemContext(context)), headers);
 }

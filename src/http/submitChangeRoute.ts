@@ -47,11 +47,6 @@ export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps
     deps,
     context.deadline,
   );
-  deps.logger.info("peering change submitted", {
-    changeId: outcome.change.id,
-    kind: outcome.kind,
-    state: outcome.change.state,
-  });
   return respond(outcome, context);
 }
 

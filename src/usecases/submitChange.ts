@@ -73,6 +73,19 @@ export async function submitChange(
   ]);
   const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
   await persistChange(change, next, deps);
+  deps.logger.info("peering change submitted", {
+    changeId: next.id,
+    channel: next.channel,
+    groupId: next.groupId,
+    peerId: next.peerId,
+    apiVersion: next.apiVersion,
+    atlasHttpStatus: result.answer?.status,
+    atlasLatencyMs: result.answer?.latencyMs,
+    atlasAttempts: result.answer?.attempts,
+    atlasStatus: next.atlas.status,
+    atlasErrorCode: next.atlas.errorCode,
+    state: next.state,
+  });
   return {
     kind: "created",
     change: next,

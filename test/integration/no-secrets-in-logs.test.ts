@@ -102,7 +102,8 @@ describe("secrets never reach logs or responses", () => {
     }
     // The log must really have been captured, or this test proves nothing.
     const logs = captured.join("");
-    expect(logs).toContain("peering change forwarded");
+    expect(logs).toContain("peering change submitted");
+    expect(logs).toMatch(/"atlasLatencyMs":\d/);
     expect(logs).toContain("request refused");
     expect(logs).toContain("retrying Atlas");
     for (const secret of [...Object.values(SECRETS), signature]) {
