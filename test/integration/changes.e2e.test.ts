@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PublishedChangeEvent } from "../../local/MemoryChangePublisher.js";
 import {
   type AtlasSimulator,
@@ -96,7 +96,10 @@ describe("following changes end to end (local stack, dynalite, simulator)", () =
     expect(final.history.map((h) => h.to)).toEqual(
       expect.arrayContaining(["IN_PROGRESS", "WAITING_FOR_USER", "SUCCEEDED"]),
     );
-    expect(changeViews(local.events).map((c) => c.state)).toEqual(["WAITING_FOR_USER", "SUCCEEDED"]);
+    // The event is published just after the state is stored: wait for it rather than race it.
+    await vi.waitFor(() =>
+      expect(changeViews(local.events).map((c) => c.state)).toEqual(["WAITING_FOR_USER", "SUCCEEDED"]),
+    );
     expect(changeViews(local.events)[0]?.nextAction).toMatch(
       /^Accept VPC peering connection pcx-[0-9a-f]{17} in AWS account 123456789012, region us-east-1/,
     );
@@ -125,7 +128,7 @@ describe("following changes end to end (local stack, dynalite, simulator)", () =
     sim.faults.failPeer(sim.demo.peers.aws.peerId, "REJECTED");
     const final = await until(submitted.body.id, client, (c) => c.state === "FAILED");
     expect(final).toMatchObject({ state: "FAILED", atlas: { status: "FAILED", error: "REJECTED" } });
-    expect(changeViews(local.events).at(-1)?.state).toBe("FAILED");
+    await vi.waitFor(() => expect(changeViews(local.events).at(-1)?.state).toBe("FAILED"));
   });
 
   it("times out at the deadline when nobody accepts", async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main.js";
 import {
   type AtlasSimulator,
@@ -178,7 +178,8 @@ describe("the change API over real sockets (dynalite behind it)", () => {
       const response = await post(change("aws", { peering: awsPeering("10.13.0.0/21"), callbackUrl: url }));
       const { id } = (await response.json()) as { id: string };
       await settle(id);
-      await new Promise((r) => setTimeout(r, 100));
+      // Callbacks go out just after the state is stored: wait for the second one rather than race it.
+      await vi.waitFor(() => expect(received).toHaveLength(2), { timeout: 5_000 });
       const secret = (await local.deps.callers.registry()).callers[0]?.callbackSecret ?? "";
       const payloads = received.map(
         (m) =>
