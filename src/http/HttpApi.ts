@@ -7,7 +7,7 @@ import { forwardAtlasPeerPatch } from "./atlasPeerRoute.js";
 import { auditRoute } from "./auditRoute.js";
 import { cancelChangeRoute, getChangeRoute, listChangesRoute } from "./changesRoutes.js";
 import { AuthenticationError } from "./errors.js";
-import { toProblemResponse } from "./problem.js";
+import { describeProblem, toProblemResponse } from "./problem.js";
 import { auditRefusal } from "./refusalAudit.js";
 import type { GatewayRequest } from "./request.js";
 import type { HttpResult } from "./response.js";
@@ -55,15 +55,9 @@ export async function handleHttpRequest(
   } catch (error) {
     result = toProblemResponse(error, problemContext);
     logFailure(deps.logger, error, result.statusCode);
-    const problem = JSON.parse(result.body) as { type: string; detail: string };
+    const { slug, detail } = describeProblem(error);
     const channel = isSlackCommand(request) ? ("slack" as const) : ("http" as const);
-    const refusal = {
-      error,
-      status: result.statusCode,
-      problemType: problem.type,
-      detail: problem.detail,
-      channel,
-    };
+    const refusal = { error, status: result.statusCode, reason: slug, detail, channel };
     await auditRefusal(deps.audit, request, callerId ? { ...refusal, callerId } : refusal, deps);
   } finally {
     deps.logger.resetKeys();

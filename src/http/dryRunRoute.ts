@@ -1,6 +1,7 @@
+import { parseObject } from "../domain/json.js";
 import type { ChangeRequestInput } from "../domain/peering/request.js";
 import { providerOf } from "../domain/peering/settings.js";
-import { parseObject, readAndPlan } from "../usecases/readAndPlan.js";
+import { readAndPlan } from "../usecases/readAndPlan.js";
 import type { HttpApiDeps, RouteContext } from "./HttpApi.js";
 import { type HttpResult, json } from "./response.js";
 

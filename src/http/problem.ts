@@ -26,7 +26,7 @@ export interface ProblemContext {
   instance: string;
 }
 
-interface Problem {
+export interface Problem {
   status: number;
   slug: string;
   title: string;
@@ -41,7 +41,7 @@ interface Problem {
  * what failed without leaking how; anything else is a generic 500 (the caller logs the full error).
  */
 export function toProblemResponse(error: unknown, context: ProblemContext): HttpResult {
-  return problemResponse(describe(error), context);
+  return problemResponse(describeProblem(error), context);
 }
 
 /** A problem response for Atlas refusing a change (a 4xx of its own), keeping Atlas's fields. */
@@ -63,28 +63,8 @@ export function atlasRejectionProblem(
   );
 }
 
-/** A problem response for Atlas still failing (429/5xx) when the retry budget ran out. */
-export function atlasUnavailableProblem(
-  atlasStatus: number,
-  atlas: AtlasErrorBody | undefined,
-  retryAfter: string | undefined,
-  extensions: Record<string, unknown>,
-  context: ProblemContext,
-): HttpResult {
-  return problemResponse(
-    {
-      status: atlasStatus === 429 || atlasStatus === 503 ? 503 : 502,
-      slug: "atlas-unavailable",
-      title: "Atlas is not accepting the change right now",
-      detail: `Atlas kept answering ${atlasStatus}; retry later.`,
-      extensions: { errorCode: atlas?.errorCode, atlas, ...extensions },
-      ...(retryAfter ? { headers: { "Retry-After": retryAfter } } : {}),
-    },
-    context,
-  );
-}
-
-function describe(error: unknown): Problem {
+/** The problem an error is answered with (status, type slug, title, detail). */
+export function describeProblem(error: unknown): Problem {
   if (error instanceof HttpProblemError) {
     const { status, slug, title, message } = error;
     return { status, slug, title, detail: message, extensions: error.extensions(), headers: error.headers() };

@@ -1,3 +1,4 @@
+import { parseJson } from "../domain/json.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import { ChangeRefusedError } from "../usecases/errors.js";
 import type { GatewayRequest } from "./request.js";
@@ -18,7 +19,7 @@ export async function auditRefusal(
   refusal: {
     error: unknown;
     status: number;
-    problemType: string;
+    reason: string;
     detail: string;
     channel: "http" | "slack";
     callerId?: string;
@@ -34,7 +35,7 @@ export async function auditRefusal(
     requestId: request.requestId,
     channel: refusal.channel,
     outcome: "refused",
-    reason: refusal.problemType.split("/").at(-1) ?? "refused",
+    reason: refusal.reason,
     detail: refusal.detail,
     ...(refusal.callerId ? { callerId: refusal.callerId } : {}),
     ...(refusal.callerId ? target : withoutAsked(target)),
@@ -55,12 +56,8 @@ function targetOf(request: GatewayRequest): { groupId?: string; peerId?: string;
 }
 
 function parse(raw: Buffer): unknown {
-  if (raw.length === 0 || raw.length > 16_384) return undefined;
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+  // Refusals include oversized bodies (413): never parse more than a valid request could hold.
+  return raw.length === 0 || raw.length > 16_384 ? undefined : parseJson(raw.toString("utf8"), undefined);
 }
 
 function stringField(value: unknown, key: string): string | undefined {

@@ -3,6 +3,7 @@ import type { Caller } from "../auth/callers.js";
 import { authorizeChange } from "../auth/policy.js";
 import { isCallbackAllowed } from "../domain/change/callbackPolicy.js";
 import { toView } from "../domain/change/view.js";
+import { parseJson } from "../domain/json.js";
 import { validateChangeRequest } from "../domain/peering/request.js";
 import { providerOf } from "../domain/peering/settings.js";
 import { isTerminal } from "../domain/peering/status.js";
@@ -75,19 +76,11 @@ function respond(outcome: SubmitOutcome, context: RouteContext): HttpResult {
     return { ...problem, headers: { ...problem.headers, ...headers } };
   }
   const status = isTerminal(change.state) ? 200 : 202;
-  const atlas = answer ? parseOrText(answer.body) : null;
+  const atlas = answer ? parseJson(answer.body, answer.body) : null;
   const warnings = outcome.kind === "created" ? outcome.plan.warnings : [];
   return json(
     status,
     { id: change.id, state: change.state, atlas, warnings, change: toView(change) },
     headers,
   );
-}
-
-function parseOrText(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
 }

@@ -1,4 +1,5 @@
 import type { Caller, SlackIdentity } from "../auth/callers.js";
+import { WRITABLE_FIELDS } from "../domain/peering/settings.js";
 
 /** A Slack slash command invocation, as Slack POSTs it (`application/x-www-form-urlencoded`). */
 export interface SlashCommand {
@@ -27,17 +28,7 @@ export type SlackAction =
 /** `providerName` and the writable Atlas peering fields of every provider; values are checked later. */
 export const ACTION_FIELDS: readonly string[] = [
   "providerName",
-  "accepterRegionName",
-  "awsAccountId",
-  "containerId",
-  "routeTableCidrBlock",
-  "vpcId",
-  "azureDirectoryId",
-  "azureSubscriptionId",
-  "resourceGroupName",
-  "vnetName",
-  "gcpProjectId",
-  "networkName",
+  ...new Set(Object.values(WRITABLE_FIELDS).flat()),
 ];
 
 /** The help text of the slash command, in Slack mrkdwn. */

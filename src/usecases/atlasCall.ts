@@ -6,6 +6,7 @@ import {
 } from "../atlas/errors.js";
 import { retryAfterMs } from "../atlas/retry.js";
 import type { AtlasOutcome } from "../domain/change/lifecycle.js";
+import { parseJson } from "../domain/json.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
@@ -61,7 +62,13 @@ export async function callAtlas(
     });
     return { answer, outcome };
   } catch (error) {
-    if (error instanceof AtlasUnavailableError || error instanceof AtlasCredentialsError) {
+    // Atlas unreachable, the keys unreadable, or the service account still refused after a fresh secret: the
+    // change is kept and tried again later (an operator may be fixing the secret), not lost or failed.
+    if (
+      error instanceof AtlasUnavailableError ||
+      error instanceof AtlasCredentialsError ||
+      error instanceof TokenEndpointError
+    ) {
       const attempts = error instanceof AtlasUnavailableError ? error.attempts : 0;
       deps.metrics?.atlasCall({ operation: body === undefined ? "GET" : "PATCH", latencyMs: 0, attempts });
       return { outcome: { kind: "unavailable", detail: error.message }, error };
@@ -73,7 +80,11 @@ export async function callAtlas(
 /** What an Atlas answer means: the peer (2xx), a refusal (4xx but 429), or an outage (429/5xx). */
 export function outcomeOf(answer: AtlasAnswer, now: number): AtlasOutcome {
   if (answer.status < 300)
-    return { kind: "peer", httpStatus: answer.status, peer: readPeerStatus(parseJson(answer.body)) };
+    return {
+      kind: "peer",
+      httpStatus: answer.status,
+      peer: readPeerStatus(parseJson(answer.body, undefined)),
+    };
   const error = parseAtlasErrorBody(answer.body);
   const details = {
     httpStatus: answer.status,
@@ -85,12 +96,4 @@ export function outcomeOf(answer: AtlasAnswer, now: number): AtlasOutcome {
     return { kind: "unavailable", ...details, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
   }
   return { kind: "refused", ...details };
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }

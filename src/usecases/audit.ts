@@ -1,7 +1,7 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
+import { parseObject } from "../domain/json.js";
 import type { AuditOutcome, AuditRecord } from "../ports/AuditLog.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
-import { parseObject } from "./readAndPlan.js";
 
 /** The parts of an audit record the writer supplies; id and time are filled in. */
 export type AuditFields = Omit<AuditRecord, "id" | "at">;

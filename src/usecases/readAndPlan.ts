@@ -1,4 +1,5 @@
 import { type ChangePlan, planChange } from "../domain/change/plan.js";
+import { parseObject } from "../domain/json.js";
 import type { Provider } from "../domain/peering/settings.js";
 import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
 import { callAtlas } from "./atlasCall.js";
@@ -34,18 +35,6 @@ export async function readAndPlan(
     ...(current ? { current } : {}),
     ...(current && read.answer ? { answer: read.answer } : {}),
   };
-}
-
-/** The JSON object a body holds (empty when it is not an object). */
-export function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
 }
 
 /** Atlas's `envelope=true` wraps the peer as `{status, content}`. */

@@ -3,6 +3,7 @@ import type { ChangeRecord, Channel } from "../domain/change/ChangeRecord.js";
 import { applyOutcome, withState } from "../domain/change/lifecycle.js";
 import { newChange } from "../domain/change/newChange.js";
 import { type ChangePlan, planChange } from "../domain/change/plan.js";
+import { parseObject } from "../domain/json.js";
 import type { Provider } from "../domain/peering/settings.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
@@ -13,7 +14,7 @@ import { ChangeRefusedError } from "./errors.js";
 import { rememberKey } from "./idempotency.js";
 import { releasePeerLock, takePeerLock } from "./peerLock.js";
 import { persistChange } from "./persistChange.js";
-import { parseObject, readAndPlan } from "./readAndPlan.js";
+import { readAndPlan } from "./readAndPlan.js";
 
 /** A validated, authorised change, ready to record and forward. `body` is what Atlas receives, byte for byte. */
 export interface ChangeSubmission {

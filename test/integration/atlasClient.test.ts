@@ -9,6 +9,7 @@ import { AtlasClient } from "../../src/atlas/AtlasClient.js";
 import { AtlasUnavailableError } from "../../src/atlas/errors.js";
 import { createUndiciTransport } from "../../src/atlas/transport.js";
 import type { PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+import { awsPeering } from "./support/gatewayE2e.js";
 
 const transport = createUndiciTransport({
   connectTimeoutMs: 1_000,
@@ -34,14 +35,7 @@ beforeAll(async () => {
   sim = await startAtlasSimulator({ stepMs: 60_000 });
   const { groupId, peers } = sim.demo;
   call = { groupId, peerId: peers.aws.peerId, apiVersion: "v2", query: {} };
-  const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
-  body = JSON.stringify({
-    accepterRegionName,
-    awsAccountId,
-    containerId,
-    vpcId,
-    routeTableCidrBlock: "10.9.0.0/21",
-  });
+  body = JSON.stringify(awsPeering(sim, "10.9.0.0/21"));
 });
 afterAll(async () => {
   await transport.close();

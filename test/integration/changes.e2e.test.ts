@@ -12,6 +12,7 @@ import {
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack.js";
 import { CHANGE_EVENT_DETAIL_TYPE } from "../../src/adapters/EventBridgeChangePublisher.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
+import { awsPeering as demoAwsPeering } from "./support/gatewayE2e.js";
 
 const FAST = { recheckDelayMs: 150, humanWaitMaxMs: 600 };
 let sim: AtlasSimulator;
@@ -80,8 +81,7 @@ async function until(
 }
 
 function awsPeering() {
-  const { accepterRegionName, awsAccountId, containerId, vpcId } = sim.demo.peers.aws;
-  return { accepterRegionName, awsAccountId, containerId, vpcId, routeTableCidrBlock: "10.9.0.0/21" };
+  return demoAwsPeering(sim, "10.9.0.0/21");
 }
 
 describe("following changes end to end (local stack, dynalite, simulator)", () => {

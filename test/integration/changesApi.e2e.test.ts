@@ -11,6 +11,7 @@ import {
 } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { recheckChange } from "../../src/usecases/recheckChange.js";
+import { awsPeering as demoAwsPeering } from "./support/gatewayE2e.js";
 
 const TOKEN = "e2e-token-changes-api-01";
 let sim: AtlasSimulator;
@@ -50,20 +51,11 @@ function change(peer: "aws" | "gcp", extra: object = {}) {
       ...extra,
     };
   }
-  const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
-  const peering = {
-    accepterRegionName,
-    awsAccountId,
-    containerId,
-    vpcId,
-    routeTableCidrBlock: "10.9.0.0/21",
-  };
-  return { groupId, peerId: peers.aws.peerId, peering, ...extra };
+  return { groupId, peerId: peers.aws.peerId, peering: awsPeering("10.9.0.0/21"), ...extra };
 }
 
 function awsPeering(routeTableCidrBlock: string) {
-  const { accepterRegionName, awsAccountId, containerId, vpcId } = sim.demo.peers.aws;
-  return { accepterRegionName, awsAccountId, containerId, vpcId, routeTableCidrBlock };
+  return demoAwsPeering(sim, routeTableCidrBlock);
 }
 
 async function settle(id: string) {

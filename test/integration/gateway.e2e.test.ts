@@ -8,6 +8,7 @@ import { banner } from "../../local/banner.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { hashToken } from "../../src/auth/signature.js";
+import { awsPeering } from "./support/gatewayE2e.js";
 
 const run = promisify(execFile);
 const V2 = "application/vnd.atlas.2023-01-01+json";
@@ -29,15 +30,7 @@ beforeEach(async () => {
   sim = stack.simulator;
   const { groupId, peers } = sim.demo;
   peerPath = (version, peer = "aws") => `/api/atlas/${version}/groups/${groupId}/peers/${peers[peer].peerId}`;
-  const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
-  awsBody = {
-    accepterRegionName,
-    awsAccountId,
-    containerId,
-    routeTableCidrBlock: "10.9.0.0/21",
-    vpcId,
-    providerName: "AWS",
-  };
+  awsBody = { ...awsPeering(sim, "10.9.0.0/21"), providerName: "AWS" };
 });
 afterEach(() => stack.close());
 

@@ -5,6 +5,7 @@ import { type AtlasSimulator, startAtlasSimulator } from "../../local/simulator/
 import { LOCAL_CADENCE } from "../../local/stack.js";
 import { hashToken, signRequest } from "../../src/auth/signature.js";
 import { makeHttpHandler } from "../../src/http/lambdaHandler.js";
+import { awsPeering } from "./support/gatewayE2e.js";
 
 // Distinctive values so any leak is found by a plain substring search.
 const SECRETS = {
@@ -62,14 +63,7 @@ describe("secrets never reach logs or responses", () => {
   it("keeps keys, tokens and signatures out of every log line and answer", async () => {
     const { groupId, peers } = sim.demo;
     const path = `/api/atlas/v2/groups/${groupId}/peers/${peers.aws.peerId}`;
-    const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
-    const body = JSON.stringify({
-      accepterRegionName,
-      awsAccountId,
-      containerId,
-      vpcId,
-      routeTableCidrBlock: "10.9.0.0/21",
-    });
+    const body = JSON.stringify(awsPeering(sim, "10.9.0.0/21"));
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = signRequest(SECRETS.signingSecret, {
       timestamp,

@@ -12,6 +12,7 @@ import type { AtlasCredentials } from "../../src/atlas/credentials.js";
 import { AtlasUnavailableError, TokenEndpointError } from "../../src/atlas/errors.js";
 import { createUndiciTransport } from "../../src/atlas/transport.js";
 import type { PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+import { awsPeering } from "./support/gatewayE2e.js";
 
 /**
  * The real AtlasClient and undici transport against the simulator, with a service account and with API keys.
@@ -57,14 +58,7 @@ beforeAll(async () => {
   });
   const { groupId, peers } = sim.demo;
   call = { groupId, peerId: peers.aws.peerId, apiVersion: "v2", query: {} };
-  const { accepterRegionName, awsAccountId, containerId, vpcId } = peers.aws;
-  body = JSON.stringify({
-    accepterRegionName,
-    awsAccountId,
-    containerId,
-    vpcId,
-    routeTableCidrBlock: "10.9.0.0/21",
-  });
+  body = JSON.stringify(awsPeering(sim, "10.9.0.0/21"));
 });
 afterAll(async () => {
   await transport.close();

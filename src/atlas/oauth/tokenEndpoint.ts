@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { parseJson } from "../../domain/json.js";
 import { TokenEndpointError } from "../errors.js";
 import { retryAfterMs } from "../retry.js";
 import type { HttpRequest, HttpResponse } from "../transport.js";
@@ -62,7 +63,7 @@ export function readTokenAnswer(answer: HttpResponse, nowMs: number): GrantedTok
 }
 
 function readGrant(answer: HttpResponse): GrantedToken {
-  const grant = grantShape.safeParse(parseJson(answer.body));
+  const grant = grantShape.safeParse(parseJson(answer.body, undefined));
   // RFC 6749 §5.1: the token type is case-insensitive.
   if (!grant.success || grant.data.token_type.toLowerCase() !== "bearer") {
     const message = "Atlas's token endpoint answered 200 without a usable bearer token.";
@@ -84,18 +85,10 @@ function refuse(
 
 /** The OAuth `error` or Atlas `errorCode` of an error answer, when it is a plain code safe to repeat. */
 function errorCodeOf(body: string): string | undefined {
-  const value = parseJson(body);
+  const value = parseJson(body, undefined);
   if (typeof value !== "object" || value === null) return undefined;
   // OAuth errors carry a string `error`; Atlas errors (the 429) a numeric `error` and a string `errorCode`.
   const { error, errorCode } = value as Record<string, unknown>;
   const code = typeof error === "string" ? error : errorCode;
   return typeof code === "string" && /^[A-Za-z_]{1,64}$/.test(code) ? code : undefined;
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,3 +1,4 @@
+import { parseObject } from "../json.js";
 import type { ChangeRecord } from "./ChangeRecord.js";
 
 /**
@@ -5,7 +6,7 @@ import type { ChangeRecord } from "./ChangeRecord.js";
  * a platform engineer can act on.
  */
 export function nextAction(change: Pick<ChangeRecord, "provider" | "desired" | "atlas">): string {
-  const desired = fields(change.desired);
+  const desired = parseObject(change.desired) as Record<string, string | undefined>;
   if (change.provider === "GCP") {
     return (
       `In GCP project ${desired.gcpProjectId ?? "(your project)"}, create a VPC network peering from network ` +
@@ -21,13 +22,4 @@ export function nextAction(change: Pick<ChangeRecord, "provider" | "desired" | "
     );
   }
   return "Complete the peering on the Azure side, then wait for Atlas to report AVAILABLE.";
-}
-
-function fields(text: string): Record<string, string | undefined> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" ? (value as Record<string, string | undefined>) : {};
-  } catch {
-    return {};
-  }
 }

@@ -4,7 +4,7 @@
  * plan says so up front — a warning when Atlas re-initialises the peering, a refusal when Atlas would answer
  * 400 or the field can only change by deleting and re-creating the peering. Pure: no I/O.
  */
-import type { Provider } from "../peering/settings.js";
+import { type Provider, WRITABLE_FIELDS } from "../peering/settings.js";
 
 /** One field whose value would change; `current` is null when Atlas has no value or the peer was not read. */
 export interface FieldChange {
@@ -23,16 +23,6 @@ export interface ChangePlan {
   warnings: string[];
   refusal?: string;
 }
-
-/**
- * The writable fields of each provider (v2 schema). Kept here rather than read from the validation schemas
- * because a plan only needs the names, and Atlas's own answers carry read-only fields that must be skipped.
- */
-const WRITABLE: Record<Provider, readonly string[]> = {
-  AWS: ["accepterRegionName", "awsAccountId", "containerId", "routeTableCidrBlock", "vpcId"],
-  AZURE: ["azureDirectoryId", "azureSubscriptionId", "containerId", "resourceGroupName", "vnetName"],
-  GCP: ["containerId", "gcpProjectId", "networkName"],
-};
 
 /** AWS: Atlas re-creates the VPC peering request when either changes (V1DOC, reference §1.4). */
 const AWS_REINITIALISING = ["vpcId", "awsAccountId"];
@@ -59,7 +49,7 @@ function text(value: unknown): string | null {
 /** The desired writable fields of `provider` that are strings (validation has already refused the rest). */
 function desiredFields(provider: Provider, desired: Record<string, unknown>): Array<[string, string]> {
   const fields: Array<[string, string]> = [];
-  for (const field of WRITABLE[provider] ?? []) {
+  for (const field of WRITABLE_FIELDS[provider] ?? []) {
     const value = desired[field];
     if (typeof value === "string") fields.push([field, value]);
   }
@@ -166,7 +156,7 @@ export function mergeFields(
     merged.providerName = current.providerName;
   }
   const provider = providerOfPeer(current);
-  for (const field of provider ? WRITABLE[provider] : []) {
+  for (const field of provider ? WRITABLE_FIELDS[provider] : []) {
     const value = current[field];
     if (value !== undefined && value !== null) merged[field] = value;
   }

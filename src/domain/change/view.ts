@@ -1,3 +1,4 @@
+import { parseJson } from "../json.js";
 import type { ChangeState } from "../peering/status.js";
 import type { AtlasObservation, ChangeRecord, Channel, Transition } from "./ChangeRecord.js";
 import { nextAction } from "./nextAction.js";
@@ -46,7 +47,7 @@ export function toView(change: ChangeRecord): ChangeView {
     correlationId: change.requestId ?? change.id,
     ...(change.reason === undefined ? {} : { reason: change.reason }),
     ...(change.callbackUrl === undefined ? {} : { callbackUrl: change.callbackUrl }),
-    desired: parse(change.desired),
+    desired: parseJson(change.desired, change.desired),
     atlas: change.atlas,
     attempt: change.attempt,
     ...(change.nextCheckAt === undefined ? {} : { nextCheckAt: new Date(change.nextCheckAt).toISOString() }),
@@ -57,12 +58,4 @@ export function toView(change: ChangeRecord): ChangeView {
     ...(action === undefined ? {} : { nextAction: action }),
     links: { self: `/v1/peering-changes/${change.id}` },
   };
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

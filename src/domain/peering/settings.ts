@@ -79,6 +79,13 @@ const FIELDS = {
   GCP: { containerId, gcpProjectId, networkName },
 } as const;
 
+/** The names of each provider's writable fields (plans, Slack `field=value` pairs). */
+export const WRITABLE_FIELDS: Readonly<Record<Provider, readonly string[]>> = {
+  AWS: Object.keys(FIELDS.AWS),
+  AZURE: Object.keys(FIELDS.AZURE),
+  GCP: Object.keys(FIELDS.GCP),
+};
+
 /** Fields Atlas returns but sets itself; sending one earns ATTRIBUTE_READ_ONLY. */
 const READ_ONLY_FIELDS = [
   "atlasCidrBlock",

@@ -24,7 +24,6 @@ export interface PeerStatus {
   connectionId?: string;
 }
 
-const IN_PROGRESS = new Set(["INITIATING", "FINALIZING", "ADDING_PEER"]);
 const WAITING_FOR_USER = new Set(["PENDING_ACCEPTANCE", "WAITING_FOR_USER"]);
 const FAILED = new Set(["FAILED", "TERMINATING", "DELETING", "DELETION_FAILED"]);
 
@@ -54,7 +53,6 @@ export function stateForPeer(peer: PeerStatus): ChangeState {
   if (peer.error || (peer.status && FAILED.has(peer.status))) return "FAILED";
   if (peer.status === "AVAILABLE") return "SUCCEEDED";
   if (peer.status && WAITING_FOR_USER.has(peer.status)) return "WAITING_FOR_USER";
-  if (peer.status && IN_PROGRESS.has(peer.status)) return "IN_PROGRESS";
   return "IN_PROGRESS";
 }
 

@@ -232,4 +232,22 @@ describe("a rotated service-account secret", () => {
     expect((await submitChange(submission, deps, FAR)).change.state).toBe("IN_PROGRESS");
     expect(fetches).toEqual([false, false, true]); // planning read, refused PATCH, PATCH with the fresh secret
   });
+
+  it("keeps the change RETRYING when the service account is still refused with a fresh secret", async () => {
+    const { TokenEndpointError } = await import("../../../src/atlas/errors.js");
+    const atlas = new FakeAtlas(peer("INITIATING"));
+    atlas.updatePeer = async () => {
+      throw new TokenEndpointError(
+        "token endpoint refused the client (401 invalid_client)",
+        "TOKEN_REFUSED",
+        false,
+        401,
+      );
+    };
+    const { deps, scheduler } = fakeChangeDeps({ atlas });
+    const result = await submitChange(submission, deps, FAR);
+    expect(result.change.state).toBe("RETRYING");
+    expect(result.kind === "created" && result.error).toBeInstanceOf(TokenEndpointError);
+    expect(scheduler.scheduled).toHaveLength(1);
+  });
 });
