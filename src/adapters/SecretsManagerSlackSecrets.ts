@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import { CallerRegistryError } from "../auth/callers.js";
-import type { SecretsManagerSecrets } from "./SecretsManagerSecrets.js";
+import { SlackSecretError } from "../slack/errors.js";
+import { type SecretsManagerSecrets, SecretUnavailableError } from "./SecretsManagerSecrets.js";
 
 // `{"signingSecret": "…"}`, or several while the Slack app's secret is rotated.
 const shape = z.union([
@@ -10,7 +10,9 @@ const shape = z.union([
 
 /**
  * The Slack app's signing secret(s) from Secrets Manager (cached like every secret). Without a configured
- * secret there is nothing to verify against, so every Slack request is refused.
+ * secret id there is nothing to verify against, so every Slack request is refused. A secret that cannot be
+ * had is a {@link SlackSecretError}: `missing` when it does not exist (chatops not set up), `malformed` when
+ * it is not of the shape below.
  */
 export function slackSigningSecretsFrom(
   secrets: SecretsManagerSecrets,
@@ -18,9 +20,19 @@ export function slackSigningSecretsFrom(
 ): () => Promise<string[]> {
   return async () => {
     if (secretId === undefined) return [];
-    const parsed = shape.safeParse(await secrets.readJson(secretId));
+    let value: unknown;
+    try {
+      value = await secrets.readJson(secretId);
+    } catch (error) {
+      if (error instanceof SecretUnavailableError)
+        throw new SlackSecretError(error.problem, secretId, error.message, { cause: error });
+      throw error;
+    }
+    const parsed = shape.safeParse(value);
     if (!parsed.success) {
-      throw new CallerRegistryError(
+      throw new SlackSecretError(
+        "malformed",
+        secretId,
         `Secret ${secretId} must hold {"signingSecret": "…"} or {"signingSecrets": ["…"]}.`,
       );
     }

@@ -15,12 +15,16 @@ const recheckEvent = z.object({
 });
 
 /**
- * The re-check Lambda, invoked by a one-time EventBridge Scheduler schedule with `{changeId, attempt}`.
- * A malformed event is logged and dropped (retrying it cannot help); any other failure is thrown so that
- * Scheduler retries and, in the end, the event lands in the DLQ. The change id is the correlation id.
+ * The re-check Lambda, invoked asynchronously by a one-time EventBridge Scheduler schedule with
+ * `{changeId, attempt}`. A malformed event is logged and dropped (retrying it cannot help); any other failure
+ * is thrown. Lambda accepted the invocation, so Lambda (not Scheduler) retries it (`maximumRetryAttempts` in
+ * serverless.yml) and then sends it to the function's on-failure destination, the recheck DLQ. Scheduler's own
+ * DLQ only gets invocations Scheduler could not hand to Lambda at all. Either way the sweeper re-checks the
+ * change later. The change id is the correlation id.
  */
 export function makeRecheckHandler(deps: ChangeDeps & { deadlineMarginMs?: number }) {
   return async (event: unknown, context: LambdaContext): Promise<RecheckOutcome | { kind: "invalid" }> => {
+    addLambdaContext(deps.logger, context);
     const parsed = recheckEvent.safeParse(event);
     if (!parsed.success) {
       deps.logger.error("ignoring a malformed re-check event", {
@@ -36,11 +40,12 @@ export function makeRecheckHandler(deps: ChangeDeps & { deadlineMarginMs?: numbe
 
 /**
  * The events Lambda: consumes `Peering Change Requested` events from the gateway's bus. Invalid or refused
- * events are answered with `Peering Change Rejected` and return normally; other failures throw (retried, then
- * the DLQ). The event id is the correlation id.
+ * events are answered with `Peering Change Rejected` and return normally; other failures throw (retried by
+ * Lambda, then its on-failure destination, the events DLQ). The event id is the correlation id.
  */
 export function makeEventsHandler(deps: ChangeDeps & { deadlineMarginMs?: number }) {
   return async (event: unknown, context: LambdaContext): Promise<RequestedEventOutcome> => {
+    addLambdaContext(deps.logger, context);
     const id =
       typeof event === "object" && event && "id" in event ? String((event as { id: unknown }).id) : "unknown";
     return withCorrelation(deps.logger, id, () =>
@@ -51,8 +56,20 @@ export function makeEventsHandler(deps: ChangeDeps & { deadlineMarginMs?: number
 
 /** The sweeper Lambda, run every few minutes by an EventBridge rule: re-checks overdue changes. */
 export function makeSweeperHandler(deps: ChangeDeps & { deadlineMarginMs?: number }, options: SweepOptions) {
-  return async (_event: unknown, context: LambdaContext) =>
-    sweepOverdue(deps, options, deadlineOf(deps, context));
+  return async (_event: unknown, context: LambdaContext) => {
+    addLambdaContext(deps.logger, context);
+    return sweepOverdue(deps, options, deadlineOf(deps, context));
+  };
+}
+
+/**
+ * Puts the invocation's Lambda context (`function_name`, `function_request_id`, `cold_start`…) on every log
+ * line. These handlers log through the container's own logger, which Powertools tracks the cold start on: its
+ * first `addContext` says `cold_start: true`, every later one false. (Tests and the local stack pass a context
+ * without `functionName`: nothing to add.)
+ */
+function addLambdaContext(logger: Logger, context: LambdaContext): void {
+  if ("functionName" in context) logger.addContext(context as Context);
 }
 
 function deadlineOf(deps: ChangeDeps & { deadlineMarginMs?: number }, context: LambdaContext): number {

@@ -58,7 +58,7 @@ export async function handleHttpRequest(
     const { slug, detail } = describeProblem(error);
     const channel = isSlackCommand(request) ? ("slack" as const) : ("http" as const);
     const refusal = { error, status: result.statusCode, reason: slug, detail, channel };
-    await auditRefusal(deps.audit, request, callerId ? { ...refusal, callerId } : refusal, deps);
+    await auditRefusalSafely(deps, request, callerId ? { ...refusal, callerId } : refusal);
   } finally {
     deps.logger.resetKeys();
   }
@@ -100,6 +100,25 @@ function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<
       return cancelChangeRoute(route.id, context, deps);
     case "audit":
       return auditRoute(context, deps);
+  }
+}
+
+/**
+ * Audits a refusal without letting the audit decide the answer: the refusal is already decided, and an audit
+ * adapter that fails to load (its lazy port rejects) or to write must not turn a 401/400/403 into an error
+ * thrown out of the handler. The failure is logged as a warning, by name and message only (never the body or
+ * the headers).
+ */
+async function auditRefusalSafely(
+  deps: HttpApiDeps,
+  request: GatewayRequest,
+  refusal: Parameters<typeof auditRefusal>[2],
+): Promise<void> {
+  try {
+    await auditRefusal(deps.audit, request, refusal, deps);
+  } catch (error) {
+    const summary = error instanceof Error ? { errorName: error.name, errorMessage: error.message } : {};
+    deps.logger.warn("refusal not audited", { status: refusal.status, reason: refusal.reason, ...summary });
   }
 }
 

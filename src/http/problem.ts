@@ -7,6 +7,7 @@ import {
   TokenEndpointError,
 } from "../atlas/errors.js";
 import { CallerRegistryError } from "../auth/callers.js";
+import { SlackSecretError } from "../slack/errors.js";
 import {
   CallbackNotAllowedError,
   ChangeEndedError,
@@ -88,6 +89,7 @@ export function describeProblem(error: unknown): Problem {
       detail: error.message,
     };
   }
+  if (error instanceof SlackSecretError) return slackSecretProblem(error);
   if (error instanceof AtlasUnavailableError) {
     return {
       status: 504,
@@ -110,6 +112,30 @@ export function describeProblem(error: unknown): Problem {
     slug: "internal",
     title: "Internal error",
     detail: "The gateway failed unexpectedly.",
+  };
+}
+
+/**
+ * The Slack signing secret could not be had. When it does not exist, chatops was never set up for this gateway:
+ * a 404 that says what to create (Slack shows it to whoever typed the command), not a gateway failure. Any
+ * other problem is the gateway misconfigured (or Secrets Manager failing: 503, worth retrying).
+ */
+function slackSecretProblem(error: SlackSecretError): Problem {
+  if (error.problem === "missing") {
+    return {
+      status: 404,
+      slug: "slack-not-set-up",
+      title: "Slack commands are not set up for this gateway",
+      detail:
+        `To enable them, create the secret ${error.secretId} in AWS Secrets Manager holding the Slack app's ` +
+        `signing secret as {"signingSecret":"…"}.`,
+    };
+  }
+  return {
+    status: error.problem === "unreadable" ? 503 : 500,
+    slug: "slack-secret",
+    title: "The gateway cannot load its Slack signing secret",
+    detail: error.message,
   };
 }
 

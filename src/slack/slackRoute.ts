@@ -7,6 +7,7 @@ import { audit } from "../usecases/audit.js";
 import { ChangeNotFoundError } from "../usecases/errors.js";
 import { getChange } from "../usecases/manageChanges.js";
 import { callerForSlack, parseAction, parseSlashCommand, type SlashCommand } from "./command.js";
+import { SlackSecretError } from "./errors.js";
 import { changeMessage, refusalMessage, type SlackMessage, usageMessage } from "./messages.js";
 import { verifySlackSignature } from "./signature.js";
 import { slackChange } from "./slackChange.js";
@@ -35,7 +36,7 @@ export async function slackCommandRoute(
     rawBody: request.rawBody,
     timestamp: request.headers["x-slack-request-timestamp"],
     signature: request.headers["x-slack-signature"],
-    signingSecrets: await deps.slackSigningSecrets(),
+    signingSecrets: await slackSigningSecrets(deps),
     nowSeconds: Math.floor(deps.now() / 1000),
   });
   if (!verdict.ok) throw new AuthenticationError(`The Slack signature is not valid (${verdict.reason}).`);
@@ -60,6 +61,33 @@ export async function slackCommandRoute(
   deps.logger.appendKeys({ caller: caller.id, slackTeam: command.teamId, slackUser: command.userId });
   const budget = Math.min(deadline, deps.now() + SLACK_BUDGET_MS);
   return reply(await answer(command, caller, request.requestId, deps, budget));
+}
+
+/** The `slackSigningSecrets` sources (one per container) whose missing secret was already reported. */
+const reportedNotSetUp = new WeakSet<object>();
+
+/**
+ * The Slack app's signing secrets. A secret that does not exist means chatops is not set up: the request is
+ * answered 404 (see problem.ts), and the operator warned once per container rather than on every command.
+ */
+async function slackSigningSecrets(deps: HttpApiDeps): Promise<string[]> {
+  try {
+    return await deps.slackSigningSecrets();
+  } catch (error) {
+    if (
+      error instanceof SlackSecretError &&
+      error.problem === "missing" &&
+      !reportedNotSetUp.has(deps.slackSigningSecrets)
+    ) {
+      reportedNotSetUp.add(deps.slackSigningSecrets);
+      // Keyed `missing`, not `secretId`: the log redactor hides the value of any key that says "secret".
+      deps.logger.warn("Slack commands are not set up", {
+        missing: error.secretId,
+        detail: `Slack commands are answered 404 until the secret ${error.secretId} exists, holding {"signingSecret":"…"}.`,
+      });
+    }
+    throw error;
+  }
 }
 
 async function answer(

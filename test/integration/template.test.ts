@@ -226,6 +226,72 @@ describe("serverless package (offline, no AWS credentials)", () => {
     expect(env.RECHECK_DLQ_ARN).toEqual({ "Fn::GetAtt": ["RecheckDeadLetterQueue", "Arn"] });
   });
 
+  it("gives each asynchronously invoked function bounded retries and an SQS on-failure destination", () => {
+    const invokeConfigs = Object.values(resources).filter((r) => r.Type === "AWS::Lambda::EventInvokeConfig");
+    const configOf = (fn: string) =>
+      invokeConfigs.find((c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fn }))
+        ?.Properties;
+    for (const [fn, queue, retries] of [
+      // Scheduler's DLQ only gets invocations it could not hand over: a re-check that throws needs this one.
+      ["RecheckLambdaFunction", "RecheckDeadLetterQueue", 2],
+      ["EventsLambdaFunction", "EventsDeadLetterQueue", 2],
+      // Not retried: the next sweep, 5 minutes later, does the same work.
+      ["SweeperLambdaFunction", "SweeperDeadLetterQueue", 0],
+    ] as const) {
+      expect(configOf(fn), fn).toEqual({
+        FunctionName: { Ref: fn },
+        Qualifier: "$LATEST",
+        MaximumRetryAttempts: retries,
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queue, "Arn"] } } },
+      });
+    }
+  });
+
+  it("lets each function's role send to its on-failure destination", () => {
+    const sendsTo = (role: string) =>
+      props<{
+        Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } }>;
+      }>(role)
+        .Policies.flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s) => [s.Action].flat().includes("sqs:SendMessage"))
+        .flatMap((s) => [s.Resource].flat());
+    const functionsOf = (role: string) =>
+      Object.entries(resources)
+        .filter(
+          ([, r]) => r.Type === "AWS::Lambda::Function" && JSON.stringify(r.Properties.Role).includes(role),
+        )
+        .map(([name]) => name)
+        .sort();
+    // The sweeper runs as the recheck function's role, so that role may send to both queues.
+    expect(functionsOf("RecheckRole")).toEqual(["RecheckLambdaFunction", "SweeperLambdaFunction"]);
+    expect(functionsOf("EventsRole")).toEqual(["EventsLambdaFunction"]);
+    expect(sendsTo("RecheckRole")).toEqual(
+      expect.arrayContaining([
+        { "Fn::GetAtt": ["RecheckDeadLetterQueue", "Arn"] },
+        { "Fn::GetAtt": ["SweeperDeadLetterQueue", "Arn"] },
+      ]),
+    );
+    expect(sendsTo("EventsRole")).toContainEqual({ "Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"] });
+    expect(sendsTo("HttpRole")).toEqual([]);
+  });
+
+  it("alarms on the HTTP API's 5xx answers, which include the 5xx the http function handles itself", () => {
+    expect(props("HttpApi5xxAlarm")).toEqual({
+      AlarmDescription: expect.any(String),
+      Namespace: "AWS/ApiGateway",
+      MetricName: "5xx",
+      Dimensions: [{ Name: "ApiId", Value: { Ref: "HttpApi" } }],
+      Statistic: "Sum",
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: "AlarmTopic" }],
+    });
+    expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
+  });
+
   it("tells the function where its secrets are", () => {
     const fn = resources.HttpLambdaFunction?.Properties as {
       Environment: { Variables: Record<string, string> };

@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AtlasCredentialsError } from "../../../src/atlas/errors.js";
 import { type HttpHandlerDeps, makeHttpHandler } from "../../../src/http/lambdaHandler.js";
+import { createLogger } from "../../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../../src/ports/AtlasCredentialSource.js";
+import type { AuditLog } from "../../../src/ports/AuditLog.js";
+import { lazyPort } from "../../../src/wiring/lazy.js";
 import { GROUP_A, GROUP_B, PEER_1, SIGNING_SECRETS, TOKENS } from "../../helpers/callers.js";
 import { fakeChangeDeps } from "../../helpers/changeDeps.js";
 import { apiEvent, lambdaContext, signedHeaders } from "../../helpers/events.js";
@@ -376,5 +379,74 @@ describe("POST /v1/peering-changes", () => {
       expect.arrayContaining(["groupId", "peerId", "extra", "peering.vpcId", "peering.containerId"]),
     );
     expect(atlas.calls).toEqual([]);
+  });
+});
+
+describe("a refusal whose audit cannot be written", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Every JSON log line Powertools writes while `work` runs (INFO on stdout, WARN/ERROR on stderr). */
+  async function logsOf(work: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
+    const chunks: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+        chunks.push(String(chunk));
+        return true;
+      });
+    }
+    try {
+      await work();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    return chunks
+      .flatMap((chunk) => chunk.split("\n"))
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  it.each([
+    [
+      "whose adapter fails to load",
+      lazyPort<AuditLog>(async () => {
+        throw new Error("Cannot find module '../adapters/dynamodb/DynamoDbAuditLog.js'");
+      }),
+    ],
+    [
+      "whose record rejects",
+      {
+        record: async () => {
+          throw new Error("ProvisionedThroughputExceededException");
+        },
+        list: async () => ({ items: [] }),
+      } satisfies AuditLog,
+    ],
+  ])("still answers the 401 when the audit is one %s, and logs a warning", async (_label, audit) => {
+    const { deps } = fakeChangeDeps({ now: NOW });
+    const handler = makeHttpHandler({
+      ...deps,
+      audit,
+      logger: createLogger(),
+      limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },
+      replay: new MemoryReplayGuard(),
+      slackSigningSecrets: async () => [],
+    });
+    const wrongToken = `Bearer ${TOKENS.ci}-but-wrong`;
+    let result: Awaited<ReturnType<typeof handler>> | undefined;
+    const logs = await logsOf(async () => {
+      result = await handler(
+        apiEvent({ method: "PATCH", path: v2Path, headers: { authorization: wrongToken }, body: AWS_BODY }),
+        lambdaContext,
+      );
+    });
+    expect(result?.statusCode).toBe(401);
+    expect(result?.headers["content-type"]).toBe("application/problem+json");
+    expect(JSON.parse(result?.body ?? "{}")).toMatchObject({ status: 401, title: "Authentication required" });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: "WARN", message: "refusal not audited", status: 401 }),
+    );
+    const logged = JSON.stringify(logs);
+    expect(logged).not.toContain(wrongToken);
+    expect(logged).not.toContain("10.15.0.0/16"); // the request body
   });
 });
