@@ -55,6 +55,13 @@ const schema = z.object({
   SWEEP_GRACE_SECONDS: seconds(120),
   SLACK_SIGNING_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   AUDIT_RETENTION_DAYS: int(400, 1, 3_650),
+  // Hosts a Slack response_url may name. Only Slack's by default; the local stack adds its loopback receiver.
+  SLACK_REPLY_HOSTS: z._default(
+    z.string().check(z.regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i)),
+    "hooks.slack.com",
+  ),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), "atlas-peering-gateway"),
+  POWERTOOLS_LOG_LEVEL: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** The gateway's configuration, read once from the environment at cold start. */
@@ -77,6 +84,8 @@ export interface Config {
   /** Secrets Manager id of the Slack app's signing secret; Slack commands are refused without it. */
   slackSigningSecretId?: string;
   auditRetentionDays: number;
+  slackReplyHosts: string[];
+  logging: { serviceName: string; logLevel?: string };
 }
 
 /**
@@ -124,6 +133,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    slackReplyHosts: e.SLACK_REPLY_HOSTS.split(","),
+    logging: {
+      serviceName: e.POWERTOOLS_SERVICE_NAME,
+      ...(e.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: e.POWERTOOLS_LOG_LEVEL }),
+    },
     ...(e.SLACK_SIGNING_SECRET_ID === undefined ? {} : { slackSigningSecretId: e.SLACK_SIGNING_SECRET_ID }),
   };
 }

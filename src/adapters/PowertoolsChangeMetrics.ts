@@ -58,7 +58,7 @@ export class PowertoolsChangeMetrics implements ChangeMetrics {
       return;
     }
     // Powertools Metrics is loaded with the first sample, not at cold start; the sample is written then.
-    this.loading ??= import("@aws-lambda-powertools/metrics").then(
+    this.loading ??= import("./powertoolsMetrics.js").then(
       ({ Metrics: MetricsClass }) =>
         new MetricsClass({ namespace: METRICS_NAMESPACE, serviceName: this.serviceName }),
     );

@@ -119,5 +119,5 @@ function prepare(
 
 /** The signing library, loaded on the first callback: most invocations send none (cold start). */
 async function loadWebhook(): Promise<typeof Webhook> {
-  return (await import("standardwebhooks")).Webhook;
+  return (await import("./webhookSigner.js")).Webhook;
 }

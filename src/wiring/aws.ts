@@ -13,6 +13,7 @@ import type { HttpApiDeps } from "../http/HttpApi.js";
 import { createLogger } from "../observability/logger.js";
 import { SlackResponseUrlReplies } from "../slack/SlackResponseUrlReplies.js";
 import { lazyAwsAdapters } from "./awsAdapters.js";
+import { awsClientConfig } from "./clientConfig.js";
 
 /** Shared by every entry point: built once per container (cold start) and reused while warm. */
 export interface AwsDeps extends HttpApiDeps {
@@ -27,9 +28,9 @@ export interface AwsDeps extends HttpApiDeps {
  */
 export function awsDeps(env: Record<string, string | undefined> = process.env): AwsDeps {
   const config = loadConfig(env);
-  const logger = createLogger();
+  const logger = createLogger(config.logging);
   const secrets = new SecretsManagerSecrets({
-    client: new SecretsManagerClient({}),
+    client: new SecretsManagerClient(awsClientConfig(env, "SECRETS_MANAGER")),
     maxAgeSeconds: config.secretsMaxAgeSeconds,
   });
   const transport = createLazyUndiciTransport(config.atlasTimeouts);
@@ -48,10 +49,14 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
       perProject: config.atlasSecretIdsByProject,
     }),
     callers: new SecretsManagerCallerDirectory(secrets, config.callersSecretId),
-    ...lazyAwsAdapters(config, logger),
-    metrics: new PowertoolsChangeMetrics({ serviceName: "atlas-peering-gateway" }),
+    ...lazyAwsAdapters(config, logger, env),
+    metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),
-    slackReplies: new SlackResponseUrlReplies({ transport, logger: { warn } }),
+    slackReplies: new SlackResponseUrlReplies({
+      transport,
+      allowedHosts: config.slackReplyHosts,
+      logger: { warn },
+    }),
     callbacks: new StandardWebhooksNotifier({ transport }),
     cadence: config.cadence,
     now: Date.now,

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
 import type { AuditLog } from "../ports/AuditLog.js";
@@ -5,17 +6,24 @@ import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 import type { ChangeStore } from "../ports/ChangeStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 import type { ReplayGuard } from "../ports/ReplayGuard.js";
+import { awsClientConfig } from "./clientConfig.js";
 import { lazyPort } from "./lazy.js";
 
 /**
  * The AWS adapters beyond Secrets Manager, each loaded (module and SDK client) on first use. One DynamoDB
- * document client is shared by the store, the audit log and the replay guard.
+ * document client is shared by the store, the audit log and the replay guard. Every `import()` here names a
+ * module of ours that imports its SDK package statically (see loaders/dynamodb.ts for why).
  */
-export function lazyAwsAdapters(config: Config, logger: Logger) {
-  let doc: Promise<import("@aws-sdk/lib-dynamodb").DynamoDBDocumentClient> | undefined;
+export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<string, string | undefined>) {
+  let doc: Promise<DynamoDBDocumentClient> | undefined;
   const documentClient = () => {
-    doc ??= Promise.all([import("@aws-sdk/client-dynamodb"), import("../adapters/dynamodb/table.js")]).then(
-      ([{ DynamoDBClient }, { createDocumentClient }]) => createDocumentClient(new DynamoDBClient({})),
+    doc ??= import("./loaders/dynamodb.js").then(
+      ({ newDocumentClient }) => newDocumentClient(awsClientConfig(env, "DYNAMODB")),
+      (error: unknown) => {
+        // Forget a failed load, as lazyPort does: the next call tries again instead of failing for good.
+        doc = undefined;
+        throw error;
+      },
     );
     return doc;
   };
@@ -42,21 +50,12 @@ export function lazyAwsAdapters(config: Config, logger: Logger) {
       return new DynamoDbReplayGuard({ client: await documentClient(), tableName });
     }),
     scheduler: lazyPort<RecheckScheduler>(async () => {
-      const [{ SchedulerClient }, { EventBridgeRecheckScheduler }] = await Promise.all([
-        import("@aws-sdk/client-scheduler"),
-        import("../adapters/EventBridgeRecheckScheduler.js"),
-      ]);
-      return new EventBridgeRecheckScheduler({ client: new SchedulerClient({}), ...config.scheduler });
+      const { newRecheckScheduler } = await import("./loaders/scheduler.js");
+      return newRecheckScheduler(awsClientConfig(env, "SCHEDULER"), config.scheduler);
     }),
     events: lazyPort<ChangeEventPublisher>(async () => {
-      const [{ EventBridgeClient }, { EventBridgeChangePublisher }] = await Promise.all([
-        import("@aws-sdk/client-eventbridge"),
-        import("../adapters/EventBridgeChangePublisher.js"),
-      ]);
-      return new EventBridgeChangePublisher({
-        client: new EventBridgeClient({}),
-        eventBusName: config.eventBusName,
-      });
+      const { newChangePublisher } = await import("./loaders/eventBridge.js");
+      return newChangePublisher(awsClientConfig(env, "EVENTBRIDGE"), config.eventBusName);
     }),
   };
 }

@@ -1,0 +1,32 @@
+import { makeEventsHandler, makeRecheckHandler, makeSweeperHandler } from "../changes/lambdaHandlers.js";
+import { makeHttpHandler } from "../http/lambdaHandler.js";
+import { type AwsDeps, awsDeps } from "./aws.js";
+
+type Env = Record<string, string | undefined>;
+
+/** How many overdue changes one sweep re-checks (each costs one Atlas GET at most). */
+const SWEEP_LIMIT = 50;
+
+/**
+ * The four Lambda entry points, each built from an environment by the one production wiring. `handlers/*.ts`
+ * call them with `process.env` at cold start; the local stack calls them with the same variables pointed at
+ * its local stand-ins, so what runs locally is what runs in AWS.
+ */
+export function httpEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
+  return makeHttpHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
+}
+
+export function recheckEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
+  return makeRecheckHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
+}
+
+export function eventsEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
+  return makeEventsHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
+}
+
+export function sweeperEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
+  return makeSweeperHandler(
+    { ...deps, deadlineMarginMs: deps.config.deadlineMarginMs },
+    { graceMs: deps.config.sweepGraceMs, limit: SWEEP_LIMIT },
+  );
+}
