@@ -19,13 +19,15 @@ export function banner(stack: LocalStack): string {
     "",
     `Slack slash command: POST ${stack.gatewayUrl}/v1/slack/commands  (team_id ${LOCAL_SLACK_TEAM}, signing secret ${stack.slackSigningSecret})`,
     `EventBridge 'Peering Change Requested': POST ${stack.gatewayUrl}/__local/events  (source ${LOCAL_EVENT_SOURCE}); published events: GET the same URL`,
+    "",
+    ...awsStandIns(stack),
   );
   if (stack.devToken) {
     lines.push("", `Dev bearer token (caller local-dev, every project): ${stack.devToken}`);
     if (stack.simulator) {
       lines.push(
         "",
-        "Follow changes: GATEWAY_TOKEN=… npm run cli -- status <id> --wait   (or list --group <groupId>)",
+        `Follow changes: GATEWAY_URL=${stack.gatewayUrl} GATEWAY_TOKEN=… npm run cli -- status <id> --wait   (or list --group <groupId>)`,
       );
       lines.push("", "Try it:", "", tryItCurl(stack));
     }
@@ -33,6 +35,20 @@ export function banner(stack: LocalStack): string {
     lines.push("", "Callers come from GATEWAY_CALLERS_FILE.");
   }
   return lines.join("\n");
+}
+
+/** Where the local stand-ins of AWS listen, what they hold, and how to point the AWS CLI at one. */
+function awsStandIns(stack: LocalStack): string[] {
+  const { cloud } = stack;
+  const { names } = cloud;
+  return [
+    `Local AWS stand-ins (region ${cloud.region}, account ${cloud.accountId}, any credentials):`,
+    `  Secrets Manager  ${cloud.secretsManager.url}  (${names.atlasSecret}, ${names.callersSecret}, ${names.slackSecret})`,
+    `  DynamoDB         ${cloud.dynamodb.url}  (table ${names.table})`,
+    `  Scheduler        ${cloud.scheduler.url}  (schedule group ${names.scheduleGroup})`,
+    `  EventBridge      ${cloud.eventBridge.url}  (bus ${names.eventBus})`,
+    `  e.g. AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region ${cloud.region} --endpoint-url ${cloud.dynamodb.url} dynamodb scan --table-name ${names.table}`,
+  ];
 }
 
 function tryItCurl(stack: LocalStack): string {

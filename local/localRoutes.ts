@@ -1,46 +1,82 @@
-import { handleRequestedEvent } from "../src/events/handleRequestedEvent.js";
+import { randomUUID } from "node:crypto";
 import type { HttpResult } from "../src/http/response.js";
 import type { LocalRoutes } from "./apiGatewayServer.js";
-import type { LocalDeps } from "./localDeps.js";
+import type { TargetEvent } from "./aws/eventBridge.js";
+import { type EventPattern, matchesPattern } from "./aws/eventPattern.js";
+import type { PublishedChangeEvent } from "./publishedEvents.js";
+
+/** A rule on the gateway's bus whose target is one of the functions (serverless.yml's `eventBridge` events). */
+export interface FunctionRule {
+  name: string;
+  pattern: EventPattern;
+  /** Invokes the target function with the event and resolves with what it returned. */
+  invoke(event: TargetEvent): Promise<unknown>;
+}
+
+/** What the local routes need from the local stack. */
+export interface LocalRoutesContext {
+  /** The gateway's bus, its account and region (a bare detail is wrapped as if put there). */
+  bus: { name: string; account: string; region: string; source: string };
+  /** The function rules of the gateway's bus. */
+  rules: readonly FunctionRule[];
+  /** What the gateway published, oldest first. */
+  published(): PublishedChangeEvent[];
+  /** Told about a target function that failed (Lambda would retry it, then dead-letter it). */
+  onError(rule: string, error: unknown): void;
+}
 
 /**
  * The local stack's own endpoints, beside the gateway's API:
- * - `POST /__local/events`: put a `Peering Change Requested` event (the whole EventBridge event, or just its
- *   `detail`), as the events Lambda would receive it from the bus;
- * - `GET /__local/events`: every event the gateway published (state changes and rejections).
+ * - `POST /__local/events`: delivers a `Peering Change Requested` event (the whole EventBridge event, or just
+ *   its `detail`) to the functions whose rules on the gateway's bus match it, as the bus would, and answers
+ *   with what the events function made of it (`202`, or `422` when it rejected the event);
+ * - `GET /__local/events`: every event the gateway published on its bus (state changes and rejections).
  * Loopback only, like the rest of the local stack; never part of the deployed API.
  */
-export function localRoutes(deps: LocalDeps): LocalRoutes {
+export function localRoutes(context: LocalRoutesContext): LocalRoutes {
   return async (method, path, body) => {
     if (path !== "/__local/events") return undefined;
-    if (method === "GET") return json(200, deps.events.events);
+    if (method === "GET") return json(200, context.published());
     if (method !== "POST") return json(405, { message: "GET or POST" });
-    let event: unknown;
+    let value: unknown;
     try {
-      event = JSON.parse(body.toString("utf8"));
+      value = JSON.parse(body.toString("utf8"));
     } catch {
       return json(400, { message: "the body must be JSON" });
     }
-    const outcome = await handleRequestedEvent(
-      asEvent(event),
-      { ...deps, logger: deps.logger.createChild() },
-      Date.now() + 60_000,
-    );
+    const event = asEvent(value, context.bus);
+    const matching = context.rules.filter((rule) => matchesPattern(rule.pattern, event));
+    if (matching.length === 0) {
+      const message = `no rule of bus ${context.bus.name} matches this event (detail-type ${JSON.stringify(event["detail-type"])})`;
+      return json(400, { message });
+    }
+    // Every matching target gets the event; the answer is the first one's (the events function's) outcome.
+    const outcomes = await Promise.allSettled(matching.map((rule) => rule.invoke(event)));
+    const [first] = outcomes;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "rejected") context.onError(matching[i]?.name ?? "", outcome.reason);
+    });
+    if (first?.status !== "fulfilled") {
+      const error = first?.reason;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return json(500, { message: `the target of rule ${matching[0]?.name} failed: ${reason}` });
+    }
+    const outcome = first.value as { kind?: unknown };
     return json(outcome.kind === "rejected" ? 422 : 202, outcome);
   };
 }
 
-/** Wraps a bare detail into the envelope EventBridge would deliver. */
-function asEvent(value: unknown): unknown {
-  if (value && typeof value === "object" && "detail-type" in value) return value;
+/** The event as the bus delivers it: a whole event is taken as is, a bare detail is wrapped in an envelope. */
+function asEvent(value: unknown, bus: LocalRoutesContext["bus"]): TargetEvent {
+  if (value && typeof value === "object" && "detail-type" in value) return value as TargetEvent;
   return {
     version: "0",
-    id: crypto.randomUUID(),
+    id: randomUUID(),
     "detail-type": "Peering Change Requested",
-    source: "local.automation",
-    account: "000000000000",
-    time: new Date().toISOString(),
-    region: "local",
+    source: bus.source,
+    account: bus.account,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: bus.region,
     resources: [],
     detail: value,
   };

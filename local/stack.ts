@@ -1,15 +1,19 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { AtlasCredentials } from "../src/atlas/credentials.js";
+import { CHANGE_EVENT_SOURCE } from "../src/adapters/EventBridgeChangePublisher.js";
 import { type CallerRegistry, parseCallerRegistry } from "../src/auth/callers.js";
 import { hashToken } from "../src/auth/signature.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
-import { makeHttpHandler } from "../src/http/lambdaHandler.js";
-import { sweepOverdue } from "../src/usecases/sweepOverdue.js";
+import { REQUESTED_DETAIL_TYPE } from "../src/events/requestedEvent.js";
+import { createLogger } from "../src/observability/logger.js";
+import { type AwsDeps, awsDeps } from "../src/wiring/aws.js";
+import { eventsEntry, httpEntry, recheckEntry, sweeperEntry } from "../src/wiring/entries.js";
 import { startApiGatewayServer } from "./apiGatewayServer.js";
-import { type LocalDeps, localDeps } from "./localDeps.js";
-import { localRoutes } from "./localRoutes.js";
-import type { PublishedChangeEvent } from "./MemoryChangePublisher.js";
+import type { EmulatedSchedule } from "./aws/scheduler.js";
+import { type FunctionKey, type LocalAtlas, type LocalCloud, startLocalCloud } from "./cloud.js";
+import { LocalFunction, type LocalFunctionSpec, lambdaContext } from "./localFunction.js";
+import { type FunctionRule, localRoutes } from "./localRoutes.js";
+import { type PublishedChangeEvent, publishedOn, toPublishedEvent } from "./publishedEvents.js";
 import {
   type AtlasSimulator,
   DEMO_PRIVATE_KEY,
@@ -29,9 +33,7 @@ export interface LocalStackOptions {
    * Forward to a real Atlas (or a simulator of one's own) instead of the embedded simulator, with API keys or
    * a service account.
    */
-  atlas?:
-    | { baseUrl: string; publicKey: string; privateKey: string }
-    | { baseUrl: string; clientId: string; clientSecret: string };
+  atlas?: LocalAtlas;
   devToken?: string;
   callersFile?: string;
   /** Keep changes in this folder across restarts (in memory otherwise). */
@@ -41,9 +43,17 @@ export interface LocalStackOptions {
   /** How often the sweeper looks for overdue changes (it also runs once at start). */
   sweepEveryMs?: number;
   logLevel?: string;
+  /** Told about each event the gateway publishes on its bus (`npm start` prints them). */
   onEvent?: (event: PublishedChangeEvent) => void;
   /** The local Slack app's signing secret (`SLACK_SIGNING_SECRET`); generated when absent. */
   slackSigningSecret?: string;
+}
+
+/** The re-check, events and sweeper functions, each invocable as Scheduler or EventBridge would invoke it. */
+export interface LocalFunctions {
+  recheck: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof recheckEntry>>>>;
+  events: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof eventsEntry>>>>;
+  sweeper: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof sweeperEntry>>>>;
 }
 
 export interface LocalStack {
@@ -51,9 +61,15 @@ export interface LocalStack {
   simulator?: AtlasSimulator;
   /** The dev caller's bearer token; absent when a callers file is used. */
   devToken?: string;
-  /** What the local Slack route verifies signatures with. */
+  /** What the local Slack route verifies signatures with (it is in the Slack secret). */
   slackSigningSecret: string;
-  deps: LocalDeps;
+  /** The http function's production dependencies (`awsDeps(env)`), pointed at the local stand-ins. */
+  deps: AwsDeps;
+  /** The local stand-ins of AWS: what was stored, scheduled and published, and the functions' environment. */
+  cloud: LocalCloud;
+  functions: LocalFunctions;
+  /** Every event the gateway published on its bus, oldest first. */
+  readonly events: PublishedChangeEvent[];
   close(): Promise<void>;
 }
 
@@ -68,81 +84,235 @@ export const LOCAL_CADENCE: CadencePolicy = {
   deadlineMs: 168 * 3_600_000,
 };
 
+/** Timeouts and memory as serverless.yml gives them (http: the provider's 29 s). */
+const FUNCTIONS: Record<FunctionKey, { timeoutSeconds: number; memoryMb: number }> = {
+  http: { timeoutSeconds: 29, memoryMb: 512 },
+  recheck: { timeoutSeconds: 60, memoryMb: 512 },
+  events: { timeoutSeconds: 60, memoryMb: 512 },
+  sweeper: { timeoutSeconds: 120, memoryMb: 512 },
+};
+
+/** The rule serverless.yml puts on the gateway's bus for the events function. */
+const REQUESTED_PATTERN = { "detail-type": [REQUESTED_DETAIL_TYPE] };
+
 /**
- * Starts the gateway on 127.0.0.1 with no AWS or Atlas account: the real HTTP handler behind an API Gateway
- * v2 adapter, DynamoDB as dynalite, re-checks on timers, a sweeper loop, and the embedded Atlas simulator
- * (unless a real Atlas is configured).
+ * Starts the gateway on 127.0.0.1 with no AWS or Atlas account. The four functions are built by the
+ * production entries (`src/wiring/entries.ts`, each with its own `awsDeps(env)`, as four Lambda containers)
+ * and run in this process against local stand-ins of Secrets Manager, DynamoDB, EventBridge Scheduler and
+ * EventBridge (`local/cloud.ts`): the http function behind an API Gateway v2 adapter, the recheck function
+ * invoked by the Scheduler emulator's schedules, the events function by a rule on the gateway's bus, the
+ * sweeper on a timer. Atlas is the embedded simulator unless a real Atlas is configured.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const host = options.host ?? "127.0.0.1";
+  const sweepEveryMs = options.sweepEveryMs ?? 3_000;
+  const log = createLogger({
+    serviceName: "atlas-peering-gateway-local",
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  const devToken = options.callersFile
+    ? undefined
+    : (options.devToken ?? `dev-${randomBytes(18).toString("base64url")}`);
+  // Read before anything starts: a bad callers file fails the start, naming the file.
+  const callers = options.callersFile
+    ? await readCallersFile(options.callersFile)
+    : JSON.stringify(devRegistry(devToken ?? ""));
+  const slackSigningSecret = options.slackSigningSecret ?? randomBytes(16).toString("hex");
   const simulator = options.atlas
     ? undefined
     : await startAtlasSimulator({
         host,
         port: options.simulatorPort ?? 0,
         stepMs: options.simulatorStepMs ?? 2_000,
+        autoAccept: options.simulatorAutoAccept ?? true,
       });
-  const atlas = options.atlas ?? {
-    baseUrl: simulator?.url ?? "",
-    publicKey: DEMO_PUBLIC_KEY,
-    privateKey: DEMO_PRIVATE_KEY,
+  let closing = false;
+  // Set once the functions exist; no schedule can fire before the http function has created one.
+  let fireSchedule: (schedule: EmulatedSchedule) => Promise<void> = async () => undefined;
+  let cloud: LocalCloud;
+  try {
+    cloud = await startLocalCloud({
+      atlas: options.atlas ?? {
+        baseUrl: simulator?.url ?? "",
+        publicKey: DEMO_PUBLIC_KEY,
+        privateKey: DEMO_PRIVATE_KEY,
+      },
+      callers,
+      slackSigningSecret,
+      cadence: { ...LOCAL_CADENCE, ...options.cadence },
+      sweepGraceMs: sweepGraceMs(sweepEveryMs),
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      onFire: (schedule) => fireSchedule(schedule),
+    });
+  } catch (error) {
+    await simulator?.close();
+    throw error;
+  }
+  const { env } = cloud;
+  const spec = (key: FunctionKey): LocalFunctionSpec => ({
+    name: cloud.functionName(key),
+    arn: cloud.functionArn(key),
+    ...FUNCTIONS[key],
+  });
+  const functions: LocalFunctions = {
+    recheck: new LocalFunction(spec("recheck"), () => recheckEntry(env)),
+    events: new LocalFunction(spec("events"), () => eventsEntry(env)),
+    sweeper: new LocalFunction(spec("sweeper"), () => sweeperEntry(env)),
   };
-  const credentials: AtlasCredentials =
-    "clientId" in atlas
-      ? { kind: "serviceAccount", clientId: atlas.clientId, clientSecret: atlas.clientSecret }
-      : { kind: "apiKey", publicKey: atlas.publicKey, privateKey: atlas.privateKey };
-  const devToken = options.callersFile
-    ? undefined
-    : (options.devToken ?? `dev-${randomBytes(18).toString("base64url")}`);
-  const callers = options.callersFile
-    ? await readCallersFile(options.callersFile)
-    : devRegistry(devToken ?? "");
-  const slackSigningSecret = options.slackSigningSecret ?? randomBytes(16).toString("hex");
-  const deps = await localDeps({
-    slackSigningSecret,
-    atlasBaseUrl: atlas.baseUrl,
-    credentials,
-    callers,
-    cadence: { ...LOCAL_CADENCE, ...options.cadence },
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  let deps: AwsDeps;
+  try {
+    deps = awsDeps(env);
+  } catch (error) {
+    await Promise.all([cloud.close(), simulator?.close()]);
+    throw error;
+  }
+  // Scheduler invokes its target asynchronously with the schedule's Input. An invocation that fails would be
+  // retried by Lambda and then dead-lettered; here it is logged, and the sweeper re-checks the change.
+  fireSchedule = async (schedule) => {
+    if (closing) return;
+    const target = schedule.input.Target;
+    if (target?.Arn !== functions.recheck.spec.arn) {
+      log.error("a schedule targets no local function", { schedule: schedule.name, target: target?.Arn });
+      return;
+    }
+    try {
+      await functions.recheck.invoke(JSON.parse(target.Input ?? "null"));
+    } catch (error) {
+      log.error("the recheck function failed (Lambda would retry it; the sweeper re-checks the change)", {
+        schedule: schedule.name,
+        error: error as Error,
+      });
+    }
+  };
+  const rules: FunctionRule[] = [
+    {
+      name: `${cloud.functionName("events")}-requested`,
+      pattern: REQUESTED_PATTERN,
+      invoke: (event) => functions.events.invoke(event),
+    },
+  ];
+  const busRuleError = (rule: string, error: unknown) =>
+    log.error("a rule's target function failed (Lambda would retry it, then dead-letter the event)", {
+      rule,
+      error: error as Error,
+    });
+  // EventBridge invokes the events function asynchronously too: a failure is logged the same way.
+  for (const rule of rules) {
+    cloud.eventBridge.addRule({
+      name: rule.name,
+      eventBusName: cloud.names.eventBus,
+      pattern: rule.pattern,
+      target: async (event) => {
+        if (closing) return;
+        await rule.invoke(event).catch((error: unknown) => busRuleError(rule.name, error));
+      },
+    });
+  }
+  const { onEvent } = options;
+  if (onEvent) {
+    // A subscriber to the gateway's own events, as a caller's rule on the bus would be.
+    cloud.eventBridge.addRule({
+      name: "local-on-event",
+      eventBusName: cloud.names.eventBus,
+      pattern: { source: [CHANGE_EVENT_SOURCE] },
+      target: async (event) => {
+        const published = toPublishedEvent(event);
+        if (published) onEvent(published);
+      },
+    });
+  }
+  const published = () => publishedOn(cloud.eventBridge.published, cloud.names.eventBus);
+  const http = httpEntry(env, deps);
+  const httpSpec = spec("http");
+  const gateway = await startApiGatewayServer(
+    (event, context) =>
+      http(
+        event,
+        lambdaContext(httpSpec, () => context.getRemainingTimeInMillis()),
+      ),
+    {
+      host,
+      port: options.port ?? 0,
+      localRoutes: localRoutes({
+        bus: {
+          name: cloud.names.eventBus,
+          account: cloud.accountId,
+          region: cloud.region,
+          source: LOCAL_EVENT_SOURCE,
+        },
+        rules,
+        published,
+        onError: busRuleError,
+      }),
+    },
+  ).catch(async (error: unknown) => {
+    await Promise.all([cloud.close(), simulator?.close()]);
+    throw error;
   });
-  const gateway = await startApiGatewayServer(makeHttpHandler(deps), {
-    host,
-    port: options.port ?? 0,
-    localRoutes: localRoutes(deps),
-  });
-  const stopSweeper = startSweeper(deps, options.sweepEveryMs ?? 3_000);
+  const stopSweeper = startSweeper(functions.sweeper, cloud, sweepEveryMs, log, () => closing);
   return {
     gatewayUrl: gateway.url,
     ...(simulator ? { simulator } : {}),
     ...(devToken ? { devToken } : {}),
     slackSigningSecret,
     deps,
+    cloud,
+    functions,
+    get events() {
+      return published();
+    },
     close: async () => {
+      closing = true;
       stopSweeper();
       await gateway.close();
-      await deps.close();
+      // Let what is running finish against live stand-ins; nothing new starts once closing.
+      await Promise.all(Object.values(functions).map((fn: LocalFunction<unknown, unknown>) => fn.settled()));
+      await cloud.eventBridge.settled();
+      await cloud.close();
       await simulator?.close();
     },
   };
 }
 
-/** The local twin of the 5-minute sweeper rule, run every few seconds (and at once, to resume after a restart). */
-function startSweeper(deps: LocalDeps, everyMs: number): () => void {
+/**
+ * How late a check must be before the sweeper takes it: at least 2 s, as Scheduler fires on whole seconds (up
+ * to a second after the due time), so the sweeper does not race live schedules; at most 5 s.
+ */
+function sweepGraceMs(sweepEveryMs: number): number {
+  return Math.max(2_000, Math.min(sweepEveryMs, 5_000));
+}
+
+/**
+ * The local twin of the sweeper's `rate(5 minutes)` rule, every `everyMs` (and at once, to resume after a
+ * restart), invoking the sweeper function with a scheduled event. A run still going is not overlapped.
+ */
+function startSweeper(
+  sweeper: LocalFunctions["sweeper"],
+  cloud: LocalCloud,
+  everyMs: number,
+  log: ReturnType<typeof createLogger>,
+  closing: () => boolean,
+): () => void {
   let running = false;
+  const ruleArn = `arn:aws:events:${cloud.region}:${cloud.accountId}:rule/${cloud.functionName("sweeper")}-schedule`;
   const sweep = async () => {
-    if (running) return;
+    if (running || closing()) return;
     running = true;
     try {
-      await sweepOverdue(
-        { ...deps, logger: deps.logger.createChild() },
-        { graceMs: Math.min(everyMs, 5_000), limit: 25 },
-        Date.now() + 60_000,
-      );
+      await sweeper.invoke({
+        version: "0",
+        id: randomUUID(),
+        "detail-type": "Scheduled Event",
+        source: "aws.events",
+        account: cloud.accountId,
+        time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+        region: cloud.region,
+        resources: [ruleArn],
+        detail: {},
+      });
     } catch (error) {
-      deps.logger.error("local sweeper failed", { error: error as Error });
+      log.error("the sweeper function failed (the next run does the same work)", { error: error as Error });
     } finally {
       running = false;
     }
@@ -172,6 +342,20 @@ function devRegistry(token: string): CallerRegistry {
   };
 }
 
-async function readCallersFile(path: string): Promise<CallerRegistry> {
-  return parseCallerRegistry(JSON.parse(await readFile(path, "utf8")), `file ${path}`);
+/**
+ * The callers file's text, for the callers secret, once it is known to be a valid registry: a file that is
+ * not fails here, naming the file, instead of every request failing later.
+ */
+async function readCallersFile(path: string): Promise<string> {
+  const text = await readFile(path, "utf8");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `The callers file ${path} (GATEWAY_CALLERS_FILE) is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  parseCallerRegistry(value, `file ${path}`);
+  return text;
 }

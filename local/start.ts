@@ -1,13 +1,14 @@
 import { CHANGE_EVENT_DETAIL_TYPE } from "../src/adapters/EventBridgeChangePublisher.js";
 import { banner } from "./banner.js";
-import type { PublishedChangeEvent } from "./MemoryChangePublisher.js";
+import type { PublishedChangeEvent } from "./publishedEvents.js";
 import { type LocalStackOptions, startLocalStack } from "./stack.js";
 
 /**
- * `npm start`: the gateway and the Atlas simulator on 127.0.0.1 with no AWS or Atlas account.
- * Environment: PORT (3000), ATLAS_SIM_PORT (3001), ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN,
- * ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET, GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
- * RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL,
+ * `npm start`: the gateway's four functions (the production wiring) against local stand-ins of AWS, and the
+ * Atlas simulator, on 127.0.0.1 with no AWS or Atlas account. Environment: PORT (3000), ATLAS_SIM_PORT (3001),
+ * ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN, ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET,
+ * GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
+ * RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL (WARN),
  * ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY, or ATLAS_BASE_URL + ATLAS_CLIENT_ID +
  * ATLAS_CLIENT_SECRET (forward to a real Atlas with API keys or a service account).
  */
@@ -61,7 +62,13 @@ function seconds(value: string | undefined, key: "recheckDelayMs" | "humanWaitMa
   return value ? { [key]: Number(value) * 1000 } : {};
 }
 
-const stack = await startLocalStack(optionsFromEnv(process.env));
+const stack = await Promise.resolve()
+  .then(() => startLocalStack(optionsFromEnv(process.env)))
+  .catch((error: unknown) => {
+    // A bad setting (the callers file, the ATLAS_* variables): say which, without a stack trace.
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
 console.log(banner(stack));
 const stop = async () => {
   await stack.close();

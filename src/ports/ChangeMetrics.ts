@@ -23,7 +23,7 @@ export interface ChangeMetrics {
   pending(change: ChangeRecord, now: number): void;
 }
 
-/** Metrics that go nowhere: tests and the local stack. */
+/** Metrics that go nowhere, for tests (the local stack runs Powertools Metrics with POWERTOOLS_METRICS_DISABLED). */
 export const noMetrics: ChangeMetrics = {
   stateEntered: () => {},
   atlasCall: () => {},

@@ -1,4 +1,3 @@
-import { StaticCallerDirectory } from "../../src/adapters/StaticCallerDirectory.js";
 import type { CallerRegistry } from "../../src/auth/callers.js";
 import { createLogger } from "../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
@@ -16,6 +15,7 @@ import {
 } from "./fakes.js";
 import { MemoryAuditLog } from "./memoryAudit.js";
 import { MemoryChangeStore } from "./memoryStore.js";
+import { StaticCallerDirectory } from "./StaticCallerDirectory.js";
 
 export const TEST_CADENCE = { recheckDelayMs: 60_000, humanWaitMaxMs: 300_000, deadlineMs: 168 * 3_600_000 };
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PublishedChangeEvent } from "../../local/MemoryChangePublisher.js";
+import type { PublishedChangeEvent } from "../../local/publishedEvents.js";
 import {
   type AtlasSimulator,
   DEMO_PRIVATE_KEY,
@@ -15,11 +15,16 @@ import type { ChangeView } from "../../src/domain/change/view.js";
 import { awsPeering as demoAwsPeering } from "./support/gatewayE2e.js";
 
 const FAST = { recheckDelayMs: 150, humanWaitMaxMs: 600 };
+/**
+ * Re-checks come from Scheduler's one-time schedules, whose `at()` has whole-second precision: with a fast
+ * cadence they run about a second apart. Each simulated status lasts 1.5 s, so every one is seen.
+ */
+const STEP_MS = 1_500;
 let sim: AtlasSimulator;
 const stacks: LocalStack[] = [];
 
 beforeAll(async () => {
-  sim = await startAtlasSimulator({ stepMs: 250 });
+  sim = await startAtlasSimulator({ stepMs: STEP_MS });
 });
 afterAll(() => sim.close());
 afterEach(async () => {
@@ -27,23 +32,26 @@ afterEach(async () => {
   sim.reset();
 });
 
-/** A local stack in front of the shared simulator, so the simulator outlives gateway restarts. */
+/**
+ * A local stack in front of the shared simulator, so the simulator outlives gateway restarts; `seen` is what
+ * an `onEvent` subscriber to the gateway's bus was told.
+ */
 async function stack(options: LocalStackOptions = {}) {
-  const events: PublishedChangeEvent[] = [];
+  const seen: PublishedChangeEvent[] = [];
   const started = await startLocalStack({
     atlas: { baseUrl: sim.url, publicKey: DEMO_PUBLIC_KEY, privateKey: DEMO_PRIVATE_KEY },
     devToken: "e2e-token-changes-0001",
     cadence: FAST,
     sweepEveryMs: 300,
     logLevel: "SILENT",
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => seen.push(event),
     ...options,
   });
   stacks.push(started);
-  return { ...started, events };
+  return Object.assign(started, { seen });
 }
 
-/** The change views among the published events (the local bus also carries rejections). */
+/** The change views among the published events (the bus also carries rejections). */
 function changeViews(events: readonly PublishedChangeEvent[]): ChangeView[] {
   return events.flatMap((e) => (e.detailType === CHANGE_EVENT_DETAIL_TYPE ? [e.detail] : []));
 }
@@ -70,7 +78,7 @@ async function until(
   id: string,
   client: ReturnType<typeof api>,
   done: (c: ChangeView) => boolean,
-  ms = 10_000,
+  ms = 15_000,
 ) {
   const end = Date.now() + ms;
   for (;;) {
@@ -103,6 +111,19 @@ describe("following changes end to end (local stack, dynalite, simulator)", () =
     expect(changeViews(local.events)[0]?.nextAction).toMatch(
       /^Accept VPC peering connection pcx-[0-9a-f]{17} in AWS account 123456789012, region us-east-1/,
     );
+    // A subscriber on the bus is told the same events, delivered by the bus after they were put.
+    await vi.waitFor(() => expect(changeViews(local.seen)).toEqual(changeViews(local.events)));
+    // It was followed by Scheduler: one-time schedules that invoked the recheck function with {changeId, attempt}.
+    const prefix = `recheck-${submitted.body.id}-`;
+    const fired = local.cloud.scheduler.fired.filter((f) => f.schedule.name.startsWith(prefix));
+    expect(fired.length).toBeGreaterThanOrEqual(2);
+    for (const { schedule } of fired) {
+      expect(schedule.input.Target?.Arn).toBe(local.cloud.env.RECHECK_FUNCTION_ARN);
+      expect(JSON.parse(schedule.input.Target?.Input ?? "")).toEqual({
+        changeId: submitted.body.id,
+        attempt: Number(schedule.name.slice(prefix.length)),
+      });
+    }
   });
 
   it("re-sends a PATCH Atlas kept refusing with 503 until it is accepted", async () => {
@@ -154,13 +175,17 @@ describe("following changes end to end (local stack, dynalite, simulator)", () =
       const first = await stack({ dataDir, cadence: { recheckDelayMs: 2_000, humanWaitMaxMs: 2_000 } });
       const submitted = await api(first.gatewayUrl).submit(awsPeering());
       expect(submitted.body.state).toBe("IN_PROGRESS");
-      await first.close(); // its timers die with it: nothing in memory survives
+      const scheduled = first.cloud.scheduler.created.map((s) => String(s.Name));
+      expect(scheduled).toEqual([`recheck-${submitted.body.id}-1`]);
+      await first.close(); // its schedules die with its Scheduler stand-in: nothing in memory survives
       stacks.splice(stacks.indexOf(first), 1);
       const second = await stack({ dataDir, cadence: { recheckDelayMs: 150, humanWaitMaxMs: 600 } });
       const client = api(second.gatewayUrl);
       // Nothing schedules it in the new process: the sweeper finds it overdue (its check was due in 2 s).
       const final = await until(submitted.body.id, client, (c) => c.state === "SUCCEEDED", 20_000);
       expect(final.state).toBe("SUCCEEDED");
+      // The lost schedule was never created again: the sweeper took the change up.
+      expect(second.cloud.scheduler.created.map((s) => s.Name)).not.toContain(scheduled[0]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

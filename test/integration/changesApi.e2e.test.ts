@@ -10,7 +10,6 @@ import {
   startAtlasSimulator,
 } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
-import { recheckChange } from "../../src/usecases/recheckChange.js";
 import { awsPeering as demoAwsPeering } from "./support/gatewayE2e.js";
 
 const TOKEN = "e2e-token-changes-api-01";
@@ -18,7 +17,9 @@ let sim: AtlasSimulator;
 let local: LocalStack;
 
 beforeAll(async () => {
-  sim = await startAtlasSimulator({ stepMs: 200 });
+  // Re-checks come from Scheduler's one-time schedules, about a second apart at this cadence (its `at()` has
+  // whole-second precision): each simulated status lasts 1.5 s, so the waiting one is always seen.
+  sim = await startAtlasSimulator({ stepMs: 1_500 });
   local = await startLocalStack({
     atlas: { baseUrl: sim.url, publicKey: DEMO_PUBLIC_KEY, privateKey: DEMO_PRIVATE_KEY },
     devToken: TOKEN,
@@ -59,7 +60,7 @@ function awsPeering(routeTableCidrBlock: string) {
 }
 
 async function settle(id: string) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
     const view = (await (
       await fetch(`${local.gatewayUrl}/v1/peering-changes/${id}`, {
         headers: { authorization: `Bearer ${TOKEN}` },
@@ -121,21 +122,16 @@ describe("the change API over real sockets (dynalite behind it)", () => {
       });
       const { id } = (await response.json()) as { id: string };
       const before = await waiting.deps.store.get(id);
+      // As Scheduler (or a retry) would deliver it: the recheck function's own input, to several containers.
+      const event = { changeId: id, attempt: before?.attempt ?? -1 };
       const outcomes = await Promise.all(
-        Array.from({ length: 8 }, () =>
-          recheckChange({ changeId: id, attempt: before?.attempt ?? -1 }, waiting.deps, Date.now() + 10_000),
-        ),
+        Array.from({ length: 8 }, () => waiting.functions.recheck.invoke(event)),
       );
+      expect(waiting.functions.recheck.coldStarts).toBe(8);
       expect(outcomes.filter((o) => o.kind === "checked")).toHaveLength(1);
       const after = await waiting.deps.store.get(id);
       expect(after?.version).toBe((before?.version ?? 0) + 1);
-      expect(
-        await recheckChange(
-          { changeId: id, attempt: before?.attempt ?? -1 },
-          waiting.deps,
-          Date.now() + 10_000,
-        ),
-      ).toEqual({
+      expect(await waiting.functions.recheck.invoke(event)).toEqual({
         kind: "skipped",
         reason: "stale attempt",
       });

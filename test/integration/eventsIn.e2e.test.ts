@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PublishedChangeEvent } from "../../local/MemoryChangePublisher.js";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { PublishedChangeEvent } from "../../local/publishedEvents.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { LOCAL_EVENT_SOURCE, type LocalStack, startLocalStack } from "../../local/stack.js";
 import type { ChangeRejection } from "../../src/events/rejection.js";
@@ -137,5 +138,72 @@ describe("change requests arriving as EventBridge events", () => {
     const [rejection] = await rejectionsOf(event.id);
     expect(rejection).toMatchObject({ event: { id: event.id, source: "com.example.rogue" } });
     expect(sim.requests).toHaveLength(requestsBefore);
+  });
+
+  it("takes a bare detail as an event from the local automation source", async () => {
+    const answer = await putEvent(awsDetail(awsPeering(sim, "10.34.0.0/21")));
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ kind: "submitted", changeId: expect.any(String) });
+    expect(await api().settled(answer.body.changeId)).toMatchObject({
+      state: "SUCCEEDED",
+      channel: "eventbridge",
+      callerId: "local-dev",
+    });
+  });
+
+  it("refuses an event no rule of the gateway's bus matches with 400, and no function runs", async () => {
+    const requestsBefore = sim.requests.length;
+    const event = { ...requestedEvent(awsDetail(awsPeering(sim, "10.35.0.0/21"))), "detail-type": "Other" };
+    const answer = await putEvent(event);
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/^no rule of bus atlas-peering-gateway-local matches this event/);
+    expect(await rejectionsOf(event.id)).toEqual([]);
+    expect(sim.requests).toHaveLength(requestsBefore);
+  });
+});
+
+describe("change requests put on the gateway's bus (EventBridge PutEvents)", () => {
+  it("reach the events function through the bus's rule, and the change reaches SUCCEEDED", async () => {
+    const { eventBridge, names, region } = local.cloud;
+    const client = new EventBridgeClient({
+      endpoint: eventBridge.url,
+      region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const detail = awsDetail(awsPeering(sim, "10.36.0.0/21"));
+    try {
+      const put = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: names.eventBus,
+              Source: LOCAL_EVENT_SOURCE,
+              DetailType: "Peering Change Requested",
+              Detail: JSON.stringify(detail),
+            },
+          ],
+        }),
+      );
+      expect(put.FailedEntryCount).toBe(0);
+    } finally {
+      client.destroy();
+    }
+    await eventBridge.settled();
+    expect(eventBridge.deliveryFailures).toEqual([]);
+    const listed = await vi.waitFor(async () => {
+      const { body } = await transcript.fetch(
+        `${local.gatewayUrl}/v1/peering-changes?groupId=${sim.demo.groupId}&peerId=${sim.demo.peers.aws.peerId}`,
+        { headers: { authorization: `Bearer ${TOKEN}` } },
+      );
+      const found = (body.items as Array<{ id: string; desired: object }>).find(
+        (c) => JSON.stringify(c.desired) === JSON.stringify(detail.peering),
+      );
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(await api().settled(listed?.id ?? "")).toMatchObject({
+      state: "SUCCEEDED",
+      channel: "eventbridge",
+    });
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { banner } from "../../local/banner.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
@@ -145,6 +145,16 @@ describe("the gateway in front of the Atlas simulator, over real sockets", () =>
       statusName: "INITIATING",
     });
   });
+
+  it("prints where the local AWS stand-ins listen, and how to follow a change with the CLI", () => {
+    const text = banner(stack);
+    const { secretsManager, dynamodb, scheduler, eventBridge } = stack.cloud;
+    expect(text).toContain(`Secrets Manager  ${secretsManager.url}`);
+    expect(text).toContain(`DynamoDB         ${dynamodb.url}`);
+    expect(text).toContain(`Scheduler        ${scheduler.url}`);
+    expect(text).toContain(`EventBridge      ${eventBridge.url}`);
+    expect(text).toContain(`Follow changes: GATEWAY_URL=${stack.gatewayUrl} GATEWAY_TOKEN=`);
+  });
 });
 
 describe("a callers file instead of the dev caller", () => {
@@ -175,6 +185,64 @@ describe("a callers file instead of the dev caller", () => {
     } finally {
       await limited.close();
       await rm(dir, { recursive: true });
+    }
+  });
+
+  it("refuses to start on a callers file that is not JSON, naming the file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gw-callers-"));
+    const file = join(dir, "callers.json");
+    try {
+      await writeFile(file, '{"callers": [');
+      await expect(startLocalStack({ callersFile: file, logLevel: "SILENT" })).rejects.toThrow(
+        `The callers file ${file} (GATEWAY_CALLERS_FILE) is not valid JSON`,
+      );
+      await writeFile(file, JSON.stringify({ callers: [{ id: "no-projects" }] }));
+      await expect(startLocalStack({ callersFile: file, logLevel: "SILENT" })).rejects.toThrow(
+        `The callers registry in file ${file} is not valid`,
+      );
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+});
+
+describe("the embedded simulator without auto-acceptance (ATLAS_SIM_AUTO_ACCEPT=false)", () => {
+  it("keeps a change WAITING_FOR_USER until the peer is accepted, then it succeeds", async () => {
+    const waiting = await startLocalStack({
+      devToken: "e2e-dev-token-accept-01",
+      simulatorStepMs: 100,
+      simulatorAutoAccept: false,
+      cadence: { recheckDelayMs: 150, humanWaitMaxMs: 400 },
+      sweepEveryMs: 500,
+      logLevel: "SILENT",
+    });
+    try {
+      const simulator = waiting.simulator;
+      if (!simulator) throw new Error("expected the embedded simulator");
+      const { groupId, peers } = simulator.demo;
+      const headers = { authorization: "Bearer e2e-dev-token-accept-01", "content-type": "application/json" };
+      const body = JSON.stringify({
+        groupId,
+        peerId: peers.aws.peerId,
+        peering: awsPeering(simulator, "10.9.0.0/21"),
+      });
+      const submitted = (await (
+        await fetch(`${waiting.gatewayUrl}/v1/peering-changes`, { method: "POST", headers, body })
+      ).json()) as { id: string };
+      const state = async () =>
+        (
+          (await (
+            await fetch(`${waiting.gatewayUrl}/v1/peering-changes/${submitted.id}`, { headers })
+          ).json()) as { state: string }
+        ).state;
+      await vi.waitFor(async () => expect(await state()).toBe("WAITING_FOR_USER"), { timeout: 10_000 });
+      // Several re-checks later (a second apart), it still waits for the person.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await state()).toBe("WAITING_FOR_USER");
+      simulator.faults.acceptPeer(peers.aws.peerId);
+      await vi.waitFor(async () => expect(await state()).toBe("SUCCEEDED"), { timeout: 10_000 });
+    } finally {
+      await waiting.close();
     }
   });
 });

@@ -1,10 +1,10 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startApiGatewayServer } from "../../local/apiGatewayServer.js";
-import { type LocalDeps, localDeps } from "../../local/localDeps.js";
 import { type AtlasSimulator, startAtlasSimulator } from "../../local/simulator/index.js";
-import { LOCAL_CADENCE } from "../../local/stack.js";
+import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { hashToken, signRequest } from "../../src/auth/signature.js";
-import { makeHttpHandler } from "../../src/http/lambdaHandler.js";
 import { awsPeering } from "./support/gatewayE2e.js";
 
 // Distinctive values so any leak is found by a plain substring search.
@@ -12,11 +12,12 @@ const SECRETS = {
   atlasPrivateKey: "atlas-private-0b1c2d3e4f5a6b7c",
   bearerToken: "bearer-token-9a8b7c6d5e4f3a2b",
   signingSecret: "signing-secret-1f2e3d4c5b6a7980",
+  slackSigningSecret: "no-secrets-slack-signing-0001",
 };
 
 let sim: AtlasSimulator;
-let gateway: { url: string; close(): Promise<void> };
-let deps: LocalDeps;
+let stack: LocalStack;
+let dir: string;
 const captured: string[] = [];
 
 beforeAll(async () => {
@@ -25,24 +26,24 @@ beforeAll(async () => {
     privateKey: SECRETS.atlasPrivateKey,
     stepMs: 60_000,
   });
-  deps = await localDeps({
-    cadence: LOCAL_CADENCE,
-    slackSigningSecret: "no-secrets-slack-signing-0001",
-    atlasBaseUrl: sim.url,
-    credentials: { kind: "apiKey", publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
-    callers: {
-      callers: [
-        {
-          id: "tool",
-          tokenSha256: [hashToken(SECRETS.bearerToken)],
-          signingSecrets: [SECRETS.signingSecret],
-          projects: [{ groupId: sim.demo.groupId }],
-        },
-      ],
+  dir = await mkdtemp(join(tmpdir(), "gw-no-secrets-"));
+  const callersFile = join(dir, "callers.json");
+  const callers = [
+    {
+      id: "tool",
+      tokenSha256: [hashToken(SECRETS.bearerToken)],
+      signingSecrets: [SECRETS.signingSecret],
+      projects: [{ groupId: sim.demo.groupId }],
     },
+  ];
+  await writeFile(callersFile, JSON.stringify({ callers }));
+  // The production wiring end to end: keys and callers come from the Secrets Manager stand-in.
+  stack = await startLocalStack({
+    atlas: { baseUrl: sim.url, publicKey: "leakpub1", privateKey: SECRETS.atlasPrivateKey },
+    callersFile,
+    slackSigningSecret: SECRETS.slackSigningSecret,
     logLevel: "DEBUG",
   });
-  gateway = await startApiGatewayServer(makeHttpHandler(deps));
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream) as (chunk: string | Uint8Array) => boolean;
     vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
@@ -54,9 +55,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  await gateway.close();
-  await deps.close();
+  await stack.close();
   await sim.close();
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe("secrets never reach logs or responses", () => {
@@ -91,7 +92,7 @@ describe("secrets never reach logs or responses", () => {
     ];
     const answers: string[] = [];
     for (const headers of requests) {
-      const response = await fetch(`${gateway.url}${path}`, { method: "PATCH", headers, body });
+      const response = await fetch(`${stack.gatewayUrl}${path}`, { method: "PATCH", headers, body });
       answers.push(JSON.stringify([...response.headers]) + (await response.text()));
     }
     // The log must really have been captured, or this test proves nothing.
@@ -105,5 +106,18 @@ describe("secrets never reach logs or responses", () => {
       for (const answer of answers) expect(answer).not.toContain(secret);
     }
     expect(JSON.stringify(sim.requests)).not.toContain(SECRETS.atlasPrivateKey);
+    // Nor what the gateway sent AWS: the items and queries it stored, the schedules, the events.
+    const { dynamodb, scheduler, eventBridge, secretsManager } = stack.cloud;
+    expect(dynamodb.calls.map((c) => c.action)).toContain("PutItem");
+    expect(scheduler.created).not.toEqual([]);
+    const sentToAws = JSON.stringify([
+      dynamodb.calls,
+      scheduler.calls,
+      scheduler.created,
+      eventBridge.calls,
+      eventBridge.published,
+      secretsManager.calls,
+    ]);
+    for (const secret of [...Object.values(SECRETS), signature]) expect(sentToAws).not.toContain(secret);
   });
 });

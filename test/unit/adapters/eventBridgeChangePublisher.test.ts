@@ -1,7 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { MemoryChangePublisher, type PublishedChangeEvent } from "../../../local/MemoryChangePublisher.js";
 import {
   EventBridgeChangePublisher,
   EventPublishError,
@@ -137,42 +136,5 @@ describe("EventBridgeChangePublisher.publishRejection", () => {
     expect(error.message).toBe(
       "Could not publish the rejection of event (without id) on bus gw-events: ThrottlingException.",
     );
-  });
-});
-
-describe("MemoryChangePublisher (local twin)", () => {
-  it("keeps a rejection with its own detail-type, in order with change events", async () => {
-    const memory = new MemoryChangePublisher({ now: () => 0 });
-    const rejection = structuredClone(REJECTION);
-    await memory.publish(VIEW);
-    await memory.publishRejection(rejection);
-    rejection.reason = "changed later";
-    expect(memory.events.map((e) => e.detailType)).toEqual([
-      "Peering Change State Changed",
-      "Peering Change Rejected",
-    ]);
-    expect(memory.events[1]).toEqual({
-      source: "atlas-peering-gateway",
-      detailType: "Peering Change Rejected",
-      detail: REJECTION,
-      time: "1970-01-01T00:00:00.000Z",
-    });
-  });
-
-  it("keeps each event as EventBridge would carry it, and tells onEvent", async () => {
-    const seen: PublishedChangeEvent[] = [];
-    const memory = new MemoryChangePublisher({ onEvent: (event) => seen.push(event), now: () => 0 });
-    const view = structuredClone(VIEW);
-    await memory.publish(view);
-    view.state = "SUCCEEDED";
-    expect(memory.events).toEqual([
-      {
-        source: "atlas-peering-gateway",
-        detailType: "Peering Change State Changed",
-        detail: VIEW,
-        time: "1970-01-01T00:00:00.000Z",
-      },
-    ]);
-    expect(seen).toEqual(memory.events);
   });
 });
