@@ -59,6 +59,7 @@ function followWithGateway(s: Scenario, policy: CadencePolicy): Followed {
       id: `bench-${s.id}`,
       callerId: "bench",
       channel: "http",
+      operation: "update",
       groupId: "5f1e2d3c4b5a69788796a5b4",
       peerId: "5f1e2d3c4b5a69788796a5c1",
       provider: "AWS",

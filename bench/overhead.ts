@@ -1,6 +1,6 @@
 import { startApiGatewayServer } from "../local/apiGatewayServer.js";
 import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY } from "../local/simulator/index.js";
-import type { HttpResult } from "../src/http/response.js";
+import type { HttpResult } from "../src/channels/common/response.js";
 import type { Target } from "./artefact.js";
 import { DigestSession } from "./baseline/digest.js";
 import { CIDRS } from "./coldChange.js";

@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { SecretsManagerCallerDirectory } from "../src/adapters/SecretsManagerCallerDirectory.js";
-import { SecretsManagerCredentialSource } from "../src/adapters/SecretsManagerCredentialSource.js";
-import { SecretsManagerSecrets } from "../src/adapters/SecretsManagerSecrets.js";
-import { hashToken } from "../src/auth/signature.js";
+import { hashToken } from "../src/access/signature.js";
+import { SecretsManagerCallerDirectory } from "../src/adapters/aws/SecretsManagerCallerDirectory.js";
+import { SecretsManagerCredentialSource } from "../src/adapters/aws/SecretsManagerCredentialSource.js";
+import { SecretsManagerSecrets } from "../src/adapters/aws/SecretsManagerSecrets.js";
 import { type Figure, figure } from "./report.js";
 
 const ATLAS_SECRET_ID = "atlas-peering-gateway/bench/atlas";

@@ -1,4 +1,4 @@
-import { signRequest } from "../src/auth/signature.js";
+import { signRequest } from "../src/access/signature.js";
 import type { ChangeView } from "../src/domain/change/view.js";
 import type { ChangeState } from "../src/domain/peering/status.js";
 import type { Auth, ListQuery } from "./args.js";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { HttpResult } from "../src/http/response.js";
+import type { HttpResult } from "../src/channels/common/response.js";
 
 /** The shape of an HTTP API Lambda handler, as `handlers/http.ts` builds it. */
 export type HttpLambda = (

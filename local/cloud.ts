@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ensureChangeTable } from "../src/adapters/dynamodb/createTable.js";
+import { ensureChangeTable } from "../src/adapters/aws/dynamodb/createTable.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import { type DynamoDbEmulator, startDynamoDbEmulator } from "./aws/dynamodb.js";
 import { type EventBridgeEmulator, startEventBridgeEmulator } from "./aws/eventBridge.js";
@@ -173,7 +173,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
 }
 
-/** The Atlas secret's JSON, in the gateway's own shapes (see src/atlas/credentials.ts). */
+/** The Atlas secret's JSON, in the gateway's own shapes (see src/adapters/atlas/credentials.ts). */
 function atlasSecret(atlas: LocalAtlas): Record<string, string> {
   return "clientId" in atlas
     ? { clientId: atlas.clientId, clientSecret: atlas.clientSecret }

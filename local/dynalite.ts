@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
-import { createDocumentClient } from "../src/adapters/dynamodb/table.js";
+import { createDocumentClient } from "../src/adapters/aws/dynamodb/table.js";
 
 /** A running dynalite (DynamoDB emulator) and clients pointed at it. */
 export interface LocalDynamo {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { HttpResult } from "../src/http/response.js";
+import type { HttpResult } from "../src/channels/common/response.js";
 import type { LocalRoutes } from "./apiGatewayServer.js";
 import type { TargetEvent } from "./aws/eventBridge.js";
 import { type EventPattern, matchesPattern } from "./aws/eventPattern.js";

@@ -1,7 +1,10 @@
-import { CHANGE_EVENT_DETAIL_TYPE, CHANGE_EVENT_SOURCE } from "../src/adapters/EventBridgeChangePublisher.js";
 import type { ChangeView } from "../src/domain/change/view.js";
-import type { ChangeRejection } from "../src/events/rejection.js";
-import { REJECTED_DETAIL_TYPE } from "../src/events/requestedEvent.js";
+import type { ChangeRejection } from "../src/ports/ChangeNotifications.js";
+import {
+  CHANGE_EVENT_DETAIL_TYPE,
+  CHANGE_EVENT_SOURCE,
+  REJECTED_DETAIL_TYPE,
+} from "../src/ports/ChangeNotifications.js";
 import type { DeliveredEvent } from "./aws/eventBridge.js";
 
 /** What every published event has, whatever its kind. */

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { CHANGE_EVENT_SOURCE } from "../src/adapters/EventBridgeChangePublisher.js";
-import { type CallerRegistry, parseCallerRegistry } from "../src/auth/callers.js";
-import { hashToken } from "../src/auth/signature.js";
+import { type CallerRegistry, parseCallerRegistry } from "../src/access/callers.js";
+import { hashToken } from "../src/access/signature.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
-import { REQUESTED_DETAIL_TYPE } from "../src/events/requestedEvent.js";
 import { createLogger } from "../src/observability/logger.js";
+import { CHANGE_EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
 import { type AwsDeps, awsDeps } from "../src/wiring/aws.js";
 import { eventsEntry, httpEntry, recheckEntry, sweeperEntry } from "../src/wiring/entries.js";
 import { startApiGatewayServer } from "./apiGatewayServer.js";
@@ -335,8 +334,10 @@ function devRegistry(token: string): CallerRegistry {
         callbackSecret: `whsec_${randomBytes(24).toString("base64")}`,
         callbackHosts: ["127.0.0.1", "localhost"],
         // The local Slack workspace and the local automation source act as the dev caller.
-        slack: [{ teamId: LOCAL_SLACK_TEAM }],
-        eventSources: [{ source: LOCAL_EVENT_SOURCE }],
+        identities: {
+          slack: [{ teamId: LOCAL_SLACK_TEAM }],
+          eventbridge: [{ source: LOCAL_EVENT_SOURCE }],
+        },
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { CHANGE_EVENT_DETAIL_TYPE } from "../src/adapters/EventBridgeChangePublisher.js";
+import { CHANGE_EVENT_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
 import { banner } from "./banner.js";
 import type { PublishedChangeEvent } from "./publishedEvents.js";
 import { type LocalStackOptions, startLocalStack } from "./stack.js";

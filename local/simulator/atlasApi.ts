@@ -45,7 +45,7 @@ export function faultError(spec: StatusFaultSpec, path: string): AtlasHttpError 
     return new AtlasHttpError(atlasError("SERVICE_UNAVAILABLE"), retryAfter(spec.retryAfterSeconds));
   }
   const seconds = spec.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-  // The token endpoint's own 429 names the path with its slash and a limit of 10 (reference §2.3).
+  // The token endpoint's own 429 names the path with its slash and a limit of 10 (docs/atlas-api.md §2.3).
   const resource = path === TOKEN_PATH ? path : path.replace(/^\//, "");
   const limit = path === TOKEN_PATH ? TOKEN_RATE_LIMIT : RATE_LIMIT;
   const code =

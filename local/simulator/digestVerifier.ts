@@ -1,10 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * Server side of HTTP Digest (RFC 7616, MD5, qop=auth) the way Atlas runs it (reference §3.1). Nonces are
- * self-validating (issue time + random + HMAC) so an expired nonce can still be recognised as ours and answered
- * with `stale=true` without keeping every nonce ever issued; only the nc values seen per live nonce are stored,
- * which is what replay detection needs.
+ * Server side of HTTP Digest (RFC 7616, MD5, qop=auth) the way Atlas runs it (docs/atlas-api.md §3.1). Nonces
+ * are self-validating (issue time + random + HMAC) so an expired nonce can still be recognised as ours and
+ * answered with `stale=true` without keeping every nonce ever issued; only the nc values seen per live nonce
+ * are stored, which is what replay detection needs.
  */
 
 /** The realm Atlas puts in its challenge. */

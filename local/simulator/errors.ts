@@ -1,10 +1,10 @@
 /**
  * Atlas error bodies. Details and status codes come from the Atlas API error catalogue
- * (reference §2.2, https://www.mongodb.com/docs/atlas/reference/api-errors/) so a client sees exactly the
- * text it would see from Atlas; `%s` placeholders are filled from `parameters` in order, like Atlas does.
+ * (docs/atlas-api.md §2.2, https://www.mongodb.com/docs/atlas/reference/api-errors/) so a client sees exactly
+ * the text it would see from Atlas; `%s` placeholders are filled from `parameters` in order, like Atlas does.
  */
 
-/** The `ApiError` shape Atlas answers with (reference §2.1). */
+/** The `ApiError` shape Atlas answers with (docs/atlas-api.md §2.1). */
 export interface AtlasErrorBody {
   detail: string;
   error: number;

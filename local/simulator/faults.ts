@@ -7,7 +7,7 @@
 /** Statuses a fault can answer with. */
 export type FaultStatus = 500 | 503 | 429;
 
-/** The two rate-limit error codes Atlas uses (reference §2.3). */
+/** The two rate-limit error codes Atlas uses (docs/atlas-api.md §2.3). */
 export type RateLimitCode = "RATE_LIMITED" | "RATE_LIMITED_TOKEN_BUCKET";
 
 /** Which requests a rule applies to; a missing field matches everything. `path` may use `*` as a wildcard. */

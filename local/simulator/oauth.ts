@@ -3,18 +3,21 @@ import type { ServerResponse } from "node:http";
 import { JSON_TYPE, sendJson } from "./respond.js";
 
 /**
- * Service accounts (OAuth 2.0 client credentials, reference §3.2): the token endpoint's logic and the check of
- * the bearer tokens it issued. Tokens are random strings remembered until they expire; Atlas's are JWTs, but a
- * client must treat them as opaque anyway.
+ * Service accounts (OAuth 2.0 client credentials, docs/atlas-api.md §3.2): the token endpoint's logic and the
+ * check of the bearer tokens it issued. Tokens are random strings remembered until they expire; Atlas's are
+ * JWTs, but a client must treat them as opaque anyway.
  */
 
 /** Where Atlas issues tokens. */
 export const TOKEN_PATH = "/api/oauth/token";
 
-/** Token requests per minute Atlas allows (reference §2.3); what a 429 fault on the token endpoint reports. */
+/**
+ * Token requests per minute Atlas allows (docs/atlas-api.md §2.3);
+ * what a 429 fault on the token endpoint reports.
+ */
 export const TOKEN_RATE_LIMIT = 10;
 
-/** Atlas allows this many unexpired tokens per service account (reference §3.2). */
+/** Atlas allows this many unexpired tokens per service account (docs/atlas-api.md §3.2). */
 export const MAX_ACTIVE_TOKENS = 100;
 
 /** Configuration of a {@link TokenIssuer}. */

@@ -10,7 +10,7 @@ import { checkProvider, parsePatchBody, validateChanges } from "./validation.js"
  * (versioned media type). Both share the same state, so a change made through one is visible through the other.
  */
 
-/** The one resource version Atlas publishes for peering (reference §1.2). */
+/** The one resource version Atlas publishes for peering (docs/atlas-api.md §1.2). */
 export const PEERING_VERSION = "2023-01-01";
 
 /** The media type of v2 peering answers. */
@@ -49,9 +49,10 @@ function isCalendarDate(text: string): boolean {
 }
 
 /**
- * The content type a v2 answer gets. No version date in Accept → 400 INVALID_VERSION_DATE (reference §1.2);
- * a date before the resource's first version → 406. A later date resolves to 2023-01-01, the newest version not
- * after it (inferred from Atlas's own samples sending 2025-03-12 to this endpoint).
+ * The content type a v2 answer gets (docs/atlas-api.md §1.2). No version date in Accept → 400
+ * INVALID_VERSION_DATE; a date before the resource's first version → 406. A later date resolves to
+ * 2023-01-01, the newest version not after it (inferred from Atlas's own samples sending 2025-03-12 to this
+ * endpoint).
  */
 export function negotiateVersion(accept: string | undefined): string {
   const dates = [...(accept ?? "").matchAll(VERSIONED_TYPE)]
@@ -82,7 +83,8 @@ function lookUpPeer(store: PeerStore, groupId: string, peerId: string): PeerReco
 function patchPeer(store: PeerStore, peer: PeerRecord, rawBody: string): Record<string, unknown> {
   const body = parsePatchBody(rawBody);
   checkProvider(body, peer);
-  // A peer being deleted cannot be updated, whatever the body says (PEER_INVALID_STATE, reference §2.2).
+  // A peer being deleted cannot be updated, whatever the body says
+  // (PEER_INVALID_STATE, docs/atlas-api.md §2.2).
   if (peer.terminating) fail("PEER_INVALID_STATE", peer.id, peer.groupId);
   const changes = validateChanges(body, peer, readOnlyFields(peer, store));
   store.applyPatch(peer, changes);

@@ -17,8 +17,9 @@ export const ERROR_STATE_NAMES = ["REJECTED", "EXPIRED", "INVALID_ARGUMENT"] as 
 export type ErrorStateName = (typeof ERROR_STATE_NAMES)[number];
 
 /**
- * The statuses a peer walks through after a PATCH, per provider (reference §1.3, §4.1). AWS reports them in
- * `statusName`, Azure and GCP in `status`. Azure has no user step, so it never shows WAITING_FOR_USER.
+ * The statuses a peer walks through after a PATCH, per provider (docs/atlas-api.md §1.3, §4.1). AWS
+ * reports them in `statusName`, Azure and GCP in `status`. Azure has no user step, so it never shows
+ * WAITING_FOR_USER.
  */
 export const STATUS_SEQUENCES: Readonly<Record<ProviderName, readonly string[]>> = {
   AWS: ["INITIATING", "PENDING_ACCEPTANCE", "FINALIZING", "AVAILABLE"],

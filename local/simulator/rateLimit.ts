@@ -1,7 +1,7 @@
 /**
- * The numbers behind the `RateLimit-Limit` / `RateLimit-Remaining` headers Atlas sends (reference §1.2, §2.3).
- * The simulator only reports a sliding one-minute window; it never refuses a request on its own, because a
- * rehearsal must decide when a 429 happens (use a 429 fault for that).
+ * The numbers behind the `RateLimit-Limit` / `RateLimit-Remaining` headers Atlas sends
+ * (docs/atlas-api.md §1.2, §2.3). The simulator only reports a sliding one-minute window; it never refuses a
+ * request on its own, because a rehearsal must decide when a 429 happens (use a 429 fault for that).
  */
 
 /** Requests per window the headers advertise. */

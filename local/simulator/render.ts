@@ -3,8 +3,8 @@ import type { ErrorStateName } from "./progression.js";
 
 /**
  * Turns a peer into the JSON Atlas returns for it. Each provider has its own status and error fields
- * (reference §1.3: AWS `statusName`/`errorStateName`, Azure `status`/`errorState`, GCP `status`/`errorMessage`),
- * and error fields are present as `null` on success, as in Atlas's own examples.
+ * (docs/atlas-api.md §1.3: AWS `statusName`/`errorStateName`, Azure `status`/`errorState`, GCP
+ * `status`/`errorMessage`), and error fields are present as `null` on success, as in Atlas's own examples.
  */
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 
 /**
  * Request shape the routes work on and the JSON writers they answer with, including Atlas's `pretty` and
- * `envelope` query flags (reference §2.4).
+ * `envelope` query flags (docs/atlas-api.md §2.4).
  */
 
 /** A request whose body has been read in full. */

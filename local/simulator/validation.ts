@@ -3,8 +3,9 @@ import type { PeerRecord } from "./peers.js";
 import { isProviderName, type ProviderName } from "./progression.js";
 
 /**
- * Checks a PATCH body the way Atlas does (reference §1.3–§1.4, §2.2) and returns the settings to merge.
- * Errors are thrown as Atlas errors; the first problem found wins, as Atlas reports one error per request.
+ * Checks a PATCH body the way Atlas does (docs/atlas-api.md §1.3–§1.4, §2.2) and returns the settings
+ * to merge. Errors are thrown as Atlas errors; the first problem found wins, as Atlas reports one error
+ * per request.
  */
 
 /** Settings a PATCH may carry per provider; `containerId` is common to all. */

@@ -5,6 +5,7 @@
  * can fix its request in one round trip instead of discovering violations one by one.
  */
 import type { core } from "zod/mini";
+import { type ErrorKind, GatewayError } from "./errors.js";
 
 /**
  * One problem with one value. `path` is dotted (`"vpcId"`, `"peering.vpcId"`, `"query.pretty"`,
@@ -94,4 +95,17 @@ export function objectErrors(unknown: string, allowed: readonly string[]): Error
     if (issue.input === undefined) return "is required";
     return "must be a JSON object";
   };
+}
+
+/** The request broke one or more rules; every broken rule is listed (the same in every channel). */
+export class RequestValidationError extends GatewayError {
+  readonly kind: ErrorKind = "invalid";
+  readonly code = "validation";
+  readonly title = "The request is not valid";
+  constructor(readonly errors: FieldViolation[]) {
+    super(`${errors.length} field(s) are not valid: ${errors.map((e) => e.path || "(body)").join(", ")}`);
+  }
+  override details(): Record<string, unknown> {
+    return { errors: this.errors };
+  }
 }

@@ -1,8 +1,7 @@
-import type { AtlasCredentials } from "../atlas/credentials.js";
+import { type ErrorKind, GatewayError } from "../domain/errors.js";
+import type { AtlasApiVersion } from "../domain/peering/apiVersion.js";
 import type { AtlasQuery } from "../domain/peering/request.js";
-
-/** The two Atlas Administration API generations the gateway speaks. */
-export type AtlasApiVersion = "v1.0" | "v2";
+import type { AtlasCredentials } from "./AtlasCredentialSource.js";
 
 /** Which peer, through which API generation, with Atlas's own `pretty`/`envelope` flags. */
 export interface PeerCall {
@@ -39,4 +38,81 @@ export interface AtlasPeeringApi {
     options: AtlasCallOptions,
   ): Promise<AtlasAnswer>;
   getPeer(credentials: AtlasCredentials, call: PeerCall, options: AtlasCallOptions): Promise<AtlasAnswer>;
+}
+
+/** Atlas's answer when it refuses a request: its own status and error body, as sent. */
+export interface AtlasErrorBody {
+  error?: number;
+  errorCode?: string;
+  detail?: string;
+  reason?: string;
+  parameters?: unknown[];
+}
+
+/**
+ * Atlas could not be reached or kept failing (429/5xx/network) until the retry budget ran out. `status` is
+ * Atlas's last status, absent when no answer came at all.
+ */
+export class AtlasUnavailableError extends GatewayError {
+  readonly kind: ErrorKind = "unavailable";
+  readonly code: string = "atlas-unreachable";
+  readonly title: string = "Atlas could not be reached";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly attempts: number,
+    readonly retryAfterSeconds?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Parses an Atlas error body leniently: Atlas errors are JSON, but a proxy in between may answer HTML. */
+export function parseAtlasErrorBody(body: string): AtlasErrorBody | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as AtlasErrorBody)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Atlas's OAuth token endpoint did not give the service account a token. `retryable`: it may succeed later
+ * (429 rate limit, 5xx); otherwise Atlas refused the account itself (wrong or revoked secret, token quota) and
+ * an operator must act. `retryAfterMs` is the token endpoint's `Retry-After`, when it sent one. The message
+ * names the status and OAuth/Atlas error code only: never the client secret, the token or the answer's text.
+ */
+export class TokenEndpointError extends GatewayError {
+  readonly code: string = "atlas-service-account";
+  readonly title: string = "Atlas refused the gateway's service account";
+  constructor(
+    message: string,
+    /** The OAuth or Atlas error code of the answer (`invalid_client`, `HTTP_429`…). */
+    readonly errorCode: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** A refusal that may pass (rate limit, 5xx) is Atlas being unavailable; a final one needs an operator. */
+  get kind(): ErrorKind {
+    return this.retryable ? "unavailable" : "misconfigured";
+  }
+}
+
+/**
+ * A Digest challenge that exists but cannot be answered (unsupported algorithm or qop, missing nonce,
+ * malformed header). Messages quote only what the server sent, never credentials.
+ */
+export class DigestError extends GatewayError {
+  readonly kind: ErrorKind = "unavailable";
+  readonly code: string = "atlas-auth-handshake";
+  readonly title: string = "Atlas's authentication challenge could not be answered";
 }

@@ -1,4 +1,4 @@
-import type { CallerRegistry } from "../auth/callers.js";
+import type { CallerRegistry } from "../access/callers.js";
 
 /** Where the gateway learns who its callers are. Throws `CallerRegistryError` when it cannot tell. */
 export interface CallerDirectory {

@@ -1,19 +1,10 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
-import type { ChangeState } from "../domain/peering/status.js";
+import type { ChangeQuery } from "../domain/change/listQuery.js";
+import { type ErrorKind, GatewayError } from "../domain/errors.js";
 
 /** A page of changes, newest first, and the cursor for the next page (absent on the last). */
 export interface ChangePage {
   items: ChangeRecord[];
-  cursor?: string;
-}
-
-export interface ChangeQuery {
-  groupId: string;
-  peerId?: string;
-  state?: ChangeState;
-  /** 1–100. */
-  limit: number;
-  /** Opaque cursor from a previous page. */
   cursor?: string;
 }
 
@@ -71,4 +62,42 @@ export interface ChangeStore {
     entry: IdempotencyEntry,
     nowSeconds: number,
   ): Promise<{ stored: true } | { stored: false; existing: IdempotencyEntry }>;
+}
+
+/**
+ * The change store failed (DynamoDB refused, throttled or was unreachable, or a stored item is malformed).
+ * The message names the operation and the AWS error name, never an item's values; the AWS error is the `cause`.
+ */
+export class ChangeStoreError extends GatewayError {
+  readonly kind: ErrorKind = "unavailable";
+  readonly code: string = "store-unavailable";
+  readonly title: string = "The change store is unavailable";
+
+  /** Which operation failed is for the logs; the caller only needs to know to retry. */
+  override get detail(): string {
+    return "Retry later.";
+  }
+}
+
+/** `create` found a change with the same id already stored (ids are generated, so this is a bug or a replay). */
+export class ChangeAlreadyExistsError extends ChangeStoreError {
+  override readonly kind: ErrorKind = "conflict";
+  override readonly code: string = "change-exists";
+  constructor() {
+    super("A change with this id is already stored.");
+  }
+}
+
+/** A `list` cursor that this store did not produce (tampered, truncated or from another version). */
+export class InvalidChangeCursorError extends GatewayError {
+  readonly kind: ErrorKind = "invalid";
+  readonly code: string = "validation";
+  readonly title: string = "The request is not valid";
+  constructor() {
+    super("The cursor is not valid; use the cursor of a previous page as it was given.");
+  }
+
+  override details(): Record<string, unknown> {
+    return { errors: [{ path: "query.cursor", message: "is not a cursor this listing returned" }] };
+  }
 }

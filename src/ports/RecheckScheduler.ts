@@ -1,3 +1,4 @@
+import { type ErrorKind, GatewayError } from "../domain/errors.js";
 /** What a re-check is told: which change, and which attempt it is (stale attempts are ignored). */
 export interface RecheckRequest {
   changeId: string;
@@ -10,4 +11,11 @@ export interface RecheckScheduler {
   schedule(request: RecheckRequest, at: number): Promise<void>;
   /** Removes a pending re-check if there is one (cancelling a change). */
   cancel(request: RecheckRequest): Promise<void>;
+}
+
+/** A re-check could not be scheduled or cancelled. The message names the schedule, `cause` the SDK error. */
+export class SchedulingError extends GatewayError {
+  readonly kind: ErrorKind = "unavailable";
+  readonly code: string = "scheduling";
+  readonly title: string = "A re-check could not be scheduled";
 }

@@ -1,14 +1,14 @@
 import type { CadencePolicy } from "../domain/change/cadence.js";
-import type { Logger } from "../observability/logger.js";
 import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
 import type { AtlasPeeringApi } from "../ports/AtlasPeeringApi.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { CallerDirectory } from "../ports/CallerDirectory.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 import type { CallbackNotifier, ChangeEventPublisher } from "../ports/ChangeNotifications.js";
+import type { ChangeReplier } from "../ports/ChangeReplies.js";
 import type { ChangeStore } from "../ports/ChangeStore.js";
+import type { Logger } from "../ports/Logger.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
-import type { SlackReplies } from "../slack/SlackResponseUrlReplies.js";
 
 /** Everything the change use cases need, all behind ports. */
 export interface ChangeDeps {
@@ -18,7 +18,7 @@ export interface ChangeDeps {
   scheduler: RecheckScheduler;
   events: ChangeEventPublisher;
   callbacks: CallbackNotifier;
-  slackReplies: SlackReplies;
+  repliers: ChangeReplier[];
   callers: CallerDirectory;
   audit: AuditLog;
   metrics: ChangeMetrics;

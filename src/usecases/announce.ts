@@ -1,7 +1,6 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import { type ChangeView, toView } from "../domain/change/view.js";
 import { isTerminal } from "../domain/peering/status.js";
-import { changeMessage } from "../slack/messages.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 
 /** Whether entering this state is worth telling anyone: a person must act, or the change ended. */
@@ -22,7 +21,7 @@ export async function announce(change: ChangeRecord, deps: ChangeDeps): Promise<
   } catch (error) {
     deps.logger.error("could not publish the change event", { ...fields, error: error as Error });
   }
-  if (change.slackResponseUrl) await tellSlack(change.slackResponseUrl, view, deps);
+  await replyToAsker(change, view, deps);
   if (!change.callbackUrl) return;
   const caller = (await deps.callers.registry()).callers.find((c) => c.id === change.callerId);
   if (!caller?.callbackSecret) {
@@ -46,22 +45,15 @@ export async function announce(change: ChangeRecord, deps: ChangeDeps): Promise<
   });
 }
 
-const HEADLINES: Record<string, string> = {
-  WAITING_FOR_USER: "Atlas is waiting for someone to act on the cloud side",
-  SUCCEEDED: "The peering change is done",
-  FAILED: "The peering change failed",
-  REJECTED: "Atlas refused the peering change",
-  TIMED_OUT: "The peering change timed out",
-  CANCELLED: "The peering change was cancelled",
-};
-
-/** Posts the progress to the Slack `response_url` the change came with; failures are only logged. */
-async function tellSlack(responseUrl: string, view: ChangeView, deps: ChangeDeps): Promise<void> {
-  const message = {
-    ...changeMessage(view, HEADLINES[view.state] ?? `The change is ${view.state}`),
-    response_type: "ephemeral" as const,
-  };
-  if (!(await deps.slackReplies.post(responseUrl, message))) {
-    deps.logger.warn("could not post the change to Slack", { changeId: view.id, state: view.state });
+/** Posts the progress on the channel the change came through; failures are only logged. */
+async function replyToAsker(change: ChangeRecord, view: ChangeView, deps: ChangeDeps): Promise<void> {
+  const address = change.replyTo;
+  if (!address) return;
+  const replier = deps.repliers.find((candidate) => candidate.channel === address.channel);
+  const fields = { changeId: view.id, state: view.state, channel: address.channel };
+  if (!replier) {
+    deps.logger.warn("no way to reply on this channel", fields);
+    return;
   }
+  if (!(await replier.reply(address.url, view))) deps.logger.warn("could not post the change back", fields);
 }

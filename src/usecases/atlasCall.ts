@@ -1,15 +1,12 @@
-import {
-  AtlasCredentialsError,
-  AtlasUnavailableError,
-  parseAtlasErrorBody,
-  TokenEndpointError,
-} from "../atlas/errors.js";
-import { retryAfterMs } from "../atlas/retry.js";
 import type { AtlasOutcome } from "../domain/change/lifecycle.js";
+import type { AtlasRequest } from "../domain/change/operations.js";
 import { parseJson } from "../domain/json.js";
 import { readPeerStatus } from "../domain/peering/status.js";
+import { retryAfterMs } from "../domain/retryAfter.js";
 import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
+import { AtlasCredentialsError } from "../ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
+import { AtlasUnavailableError, parseAtlasErrorBody, TokenEndpointError } from "../ports/AtlasPeeringApi.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 
 export interface AtlasCallDeps {
@@ -28,7 +25,7 @@ export interface AtlasCallResult {
 }
 
 /**
- * Sends the PATCH (`body` given) or the GET with the project's keys. When Atlas answers 401 the keys may have
+ * Sends the operation's request (a PATCH) or the GET with the project's keys. When Atlas answers 401 the keys may have
  * been rotated: they are fetched once more, bypassing the cache, and the call is made once more. Failures to
  * reach Atlas or to load the keys become an `unavailable` outcome, so the change is tried again later
  * instead of being lost; other errors propagate.
@@ -36,15 +33,15 @@ export interface AtlasCallResult {
 export async function callAtlas(
   deps: AtlasCallDeps,
   call: PeerCall,
-  body: string | undefined,
+  request: AtlasRequest,
   deadline: number,
 ): Promise<AtlasCallResult> {
   try {
     const send = async (refresh: boolean) => {
       const keys = await deps.credentials.credentialsFor(call.groupId, { refresh });
-      return body === undefined
+      return request.method === "GET"
         ? deps.atlas.getPeer(keys, call, { deadline })
-        : deps.atlas.updatePeer(keys, call, body, { deadline });
+        : deps.atlas.updatePeer(keys, call, request.body, { deadline });
     };
     // A 401 from Atlas, or the token endpoint refusing the service account: the secret may have been rotated.
     let answer = await send(false).catch((error: unknown) => {
@@ -54,7 +51,7 @@ export async function callAtlas(
     if (answer.status === 401) answer = await send(true);
     const outcome = outcomeOf(answer, deps.now());
     deps.metrics?.atlasCall({
-      operation: body === undefined ? "GET" : "PATCH",
+      operation: request.method,
       status: answer.status,
       latencyMs: answer.latencyMs,
       attempts: answer.attempts,
@@ -70,7 +67,7 @@ export async function callAtlas(
       error instanceof TokenEndpointError
     ) {
       const attempts = error instanceof AtlasUnavailableError ? error.attempts : 0;
-      deps.metrics?.atlasCall({ operation: body === undefined ? "GET" : "PATCH", latencyMs: 0, attempts });
+      deps.metrics?.atlasCall({ operation: request.method, latencyMs: 0, attempts });
       return { outcome: { kind: "unavailable", detail: error.message }, error };
     }
     throw error;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
+import type { ChangeSubmission } from "./ChangeSubmission.js";
 import { IdempotencyKeyReusedError } from "./errors.js";
-import type { ChangeSubmission } from "./submitChange.js";
 
 /** Idempotency keys are remembered this long. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -1,11 +1,12 @@
-import type { Caller } from "../auth/callers.js";
-import { mayChange } from "../auth/policy.js";
+import type { Caller } from "../access/callers.js";
+import { mayChange } from "../access/policy.js";
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import { withState } from "../domain/change/lifecycle.js";
+import type { ChangeQuery } from "../domain/change/listQuery.js";
 import { isTerminal } from "../domain/peering/status.js";
-import type { ChangePage, ChangeQuery } from "../ports/ChangeStore.js";
+import type { ChangePage } from "../ports/ChangeStore.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
-import { ChangeEndedError, ChangeNotFoundError } from "./errors.js";
+import { ChangeBusyError, ChangeEndedError, ChangeNotFoundError } from "./errors.js";
 import { persistChange } from "./persistChange.js";
 
 /** A change the caller may see (its project and peer are in the caller's grants). */
@@ -48,5 +49,5 @@ export async function cancelChange(id: string, caller: Caller, deps: ChangeDeps)
       return next;
     }
   }
-  throw new ChangeEndedError(id, "changing too fast to cancel; try again");
+  throw new ChangeBusyError(id);
 }

@@ -1,6 +1,7 @@
+import { READ_PEER } from "../domain/change/operations.js";
 import { type ChangePlan, planChange } from "../domain/change/plan.js";
 import { parseObject } from "../domain/json.js";
-import type { Provider } from "../domain/peering/settings.js";
+import { type Provider, providerModule } from "../domain/peering/providers/index.js";
 import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
 import { callAtlas } from "./atlasCall.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
@@ -14,9 +15,11 @@ export interface PlannedChange {
 }
 
 /**
- * Reads the peer and compares it with what the change asks for: the per-field diff, whether anything would
- * change at all, warnings (an AWS re-initialisation) and refusals (Azure and GCP fields Atlas cannot update in
- * place). When the peer cannot be read the plan says so, and the change goes ahead: Atlas will judge the PATCH.
+ * The one planning use case (the dry run, Slack `plan`, and every change before its PATCH): reads the peer and
+ * compares it with what the change asks for: the per-field diff, whether anything would change at all,
+ * warnings (an AWS re-initialisation) and refusals (Azure and GCP fields Atlas cannot update in place). When
+ * the peer cannot be read the plan says so, and the change goes ahead: Atlas will judge the PATCH. A caller
+ * that already read the peer (Slack fills in the fields the user did not type) passes it as `known`.
  */
 export async function readAndPlan(
   call: PeerCall,
@@ -24,11 +27,14 @@ export async function readAndPlan(
   desired: Record<string, unknown>,
   deps: ChangeDeps,
   deadline: number,
+  known?: Record<string, unknown>,
 ): Promise<PlannedChange> {
-  const read = await callAtlas(deps, { ...call, query: {} }, undefined, deadline);
+  if (known) return { plan: planChange(provider, known, desired), current: known };
+  const read = await callAtlas(deps, { ...call, query: {} }, READ_PEER, deadline);
   const peer = read.answer && read.answer.status < 300 ? unwrap(parseObject(read.answer.body)) : undefined;
   // A peer of another provider than the body names: Atlas answers such a PATCH itself (404), so no plan.
-  const current = peer && (peer.providerName ?? "AWS") === provider ? peer : undefined;
+  // An absent providerName is the provider Atlas assumes (AWS).
+  const current = peer && providerModule(peer.providerName)?.name === provider ? peer : undefined;
   const plan = planChange(provider, current, desired);
   return {
     plan,

@@ -1,4 +1,5 @@
 import { applyOutcome } from "../domain/change/lifecycle.js";
+import { OPERATION_RULES, READ_PEER } from "../domain/change/operations.js";
 import { isTerminal } from "../domain/peering/status.js";
 import type { RecheckRequest } from "../ports/RecheckScheduler.js";
 import { callAtlas } from "./atlasCall.js";
@@ -31,11 +32,12 @@ export async function recheckChange(
   // The request that created the change is the correlation id of every log line about it, across functions.
   deps.logger.setCorrelationId(change.requestId ?? change.id);
   const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion, query: {} };
-  const body = change.state === "RETRYING" ? change.desired : undefined;
+  // RETRYING: Atlas never took the operation, so it is sent again; otherwise the peer is read.
+  const send = change.state === "RETRYING" ? OPERATION_RULES[change.operation].send(change) : READ_PEER;
   const result = await callAtlas(
     deps,
-    body === undefined ? call : { ...call, query: change.query },
-    body,
+    send.method === "GET" ? call : { ...call, query: change.query },
+    send,
     deadline,
   );
   const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
@@ -43,7 +45,7 @@ export async function recheckChange(
   deps.logger.info("change re-checked", {
     changeId: change.id,
     attempt: request.attempt,
-    sent: body === undefined ? "GET" : "PATCH",
+    sent: send.method,
     atlasStatus: next.atlas.status,
     atlasHttpStatus: next.atlas.httpStatus,
     from: change.state,

@@ -1,41 +1,20 @@
-import type { Caller } from "../auth/callers.js";
-import type { ChangeRecord, Channel } from "../domain/change/ChangeRecord.js";
+import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import { applyOutcome, withState } from "../domain/change/lifecycle.js";
 import { newChange } from "../domain/change/newChange.js";
-import { type ChangePlan, planChange } from "../domain/change/plan.js";
+import { OPERATION_RULES } from "../domain/change/operations.js";
+import type { ChangePlan } from "../domain/change/plan.js";
 import { parseObject } from "../domain/json.js";
-import type { Provider } from "../domain/peering/settings.js";
 import { readPeerStatus } from "../domain/peering/status.js";
-import type { AtlasAnswer, PeerCall } from "../ports/AtlasPeeringApi.js";
+import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
 import { callAtlas } from "./atlasCall.js";
 import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
+import type { ChangeSubmission } from "./ChangeSubmission.js";
 import { ChangeRefusedError } from "./errors.js";
 import { rememberKey } from "./idempotency.js";
 import { releasePeerLock, takePeerLock } from "./peerLock.js";
 import { persistChange } from "./persistChange.js";
 import { readAndPlan } from "./readAndPlan.js";
-
-/** A validated, authorised change, ready to record and forward. `body` is what Atlas receives, byte for byte. */
-export interface ChangeSubmission {
-  caller: Caller;
-  channel: Channel;
-  call: PeerCall;
-  provider: Provider;
-  body: string;
-  requestId: string;
-  reason?: string;
-  callbackUrl?: string;
-  idempotencyKey?: string;
-  slackResponseUrl?: string;
-  /** The peer as Atlas returned it moments ago (Slack reads it to fill in fields): spares a second GET. */
-  knownPeer?: Record<string, unknown>;
-  /**
-   * False for the Atlas-compatible drop-in routes: no planning read, Atlas judges the PATCH itself (as it would
-   * without the gateway), and the request costs one Atlas round trip, not two. Default true.
-   */
-  plan?: boolean;
-}
 
 export type SubmitOutcome =
   | { kind: "created"; change: ChangeRecord; plan: ChangePlan; answer?: AtlasAnswer; error?: Error }
@@ -66,7 +45,7 @@ export async function submitChange(
   await deps.store.create(change);
   // The audit record and the PATCH do not depend on each other: one round trip saved on every change.
   const [result] = await Promise.all([
-    callAtlas(deps, input.call, input.body, deadline),
+    callAtlas(deps, input.call, OPERATION_RULES.update.send({ desired: input.body }), deadline),
     audit(
       deps,
       changeAuditFields(change, "accepted", { before: planned.current, requestId: input.requestId }),
@@ -100,9 +79,7 @@ export async function submitChange(
 async function planOrRelease(input: ChangeSubmission, id: string, deps: ChangeDeps, deadline: number) {
   const desired = parseObject(input.body);
   if (input.plan === false) return { plan: { diff: [], noop: false, warnings: [] } };
-  const read = input.knownPeer
-    ? Promise.resolve(planKnown(input.provider, input.knownPeer, desired))
-    : readAndPlan(input.call, input.provider, desired, deps, deadline);
+  const read = readAndPlan(input.call, input.provider, desired, deps, deadline, input.knownPeer);
   const planned = await read.catch(async (error: unknown) => {
     await releasePeerLock(input.call, id, deps);
     throw error;
@@ -160,6 +137,7 @@ function changeData(input: ChangeSubmission, id: string) {
     groupId: input.call.groupId,
     peerId: input.call.peerId,
     provider: input.provider,
+    operation: "update" as const,
     apiVersion: input.call.apiVersion,
     query: input.call.query,
     desired: input.body,
@@ -167,10 +145,6 @@ function changeData(input: ChangeSubmission, id: string) {
     ...(input.reason === undefined ? {} : { reason: input.reason }),
     ...(input.callbackUrl === undefined ? {} : { callbackUrl: input.callbackUrl }),
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
-    ...(input.slackResponseUrl === undefined ? {} : { slackResponseUrl: input.slackResponseUrl }),
+    ...(input.replyTo === undefined ? {} : { replyTo: input.replyTo }),
   };
-}
-
-function planKnown(provider: Provider, current: Record<string, unknown>, desired: Record<string, unknown>) {
-  return { plan: planChange(provider, current, desired), current };
 }

@@ -1,22 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { PowertoolsChangeMetrics } from "../adapters/PowertoolsChangeMetrics.js";
-import { SecretsManagerCallerDirectory } from "../adapters/SecretsManagerCallerDirectory.js";
-import { SecretsManagerCredentialSource } from "../adapters/SecretsManagerCredentialSource.js";
-import { SecretsManagerSecrets } from "../adapters/SecretsManagerSecrets.js";
-import { slackSigningSecretsFrom } from "../adapters/SecretsManagerSlackSecrets.js";
-import { StandardWebhooksNotifier } from "../adapters/StandardWebhooksNotifier.js";
-import { AtlasClient } from "../atlas/AtlasClient.js";
-import { createLazyUndiciTransport } from "../atlas/lazyTransport.js";
-import { type Config, loadConfig } from "../config.js";
-import type { HttpApiDeps } from "../http/HttpApi.js";
+import { AtlasClient } from "../adapters/atlas/AtlasClient.js";
+import { PowertoolsChangeMetrics } from "../adapters/aws/PowertoolsChangeMetrics.js";
+import { SecretsManagerCallerDirectory } from "../adapters/aws/SecretsManagerCallerDirectory.js";
+import { SecretsManagerCredentialSource } from "../adapters/aws/SecretsManagerCredentialSource.js";
+import { SecretsManagerSecrets } from "../adapters/aws/SecretsManagerSecrets.js";
+import { slackSigningSecretsFrom } from "../adapters/aws/SecretsManagerSlackSecrets.js";
+import { createLazyUndiciTransport } from "../adapters/http/lazyTransport.js";
+import { StandardWebhooksNotifier } from "../adapters/webhooks/StandardWebhooksNotifier.js";
+import { SlackChangeReplier } from "../channels/slack/SlackChangeReplier.js";
+import { SlackResponseUrlReplies } from "../channels/slack/SlackResponseUrlReplies.js";
+import type { HttpHandlerDeps } from "../lambda/httpHandler.js";
 import { createLogger } from "../observability/logger.js";
-import { SlackResponseUrlReplies } from "../slack/SlackResponseUrlReplies.js";
 import { lazyAwsAdapters } from "./awsAdapters.js";
 import { awsClientConfig } from "./clientConfig.js";
+import { type Config, loadConfig } from "./config.js";
 
 /** Shared by every entry point: built once per container (cold start) and reused while warm. */
-export interface AwsDeps extends HttpApiDeps {
+export interface AwsDeps extends HttpHandlerDeps {
   config: Config;
 }
 
@@ -52,11 +53,12 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
     ...lazyAwsAdapters(config, logger, env),
     metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),
-    slackReplies: new SlackResponseUrlReplies({
-      transport,
-      allowedHosts: config.slackReplyHosts,
-      logger: { warn },
-    }),
+    // One replier per channel that answers later (a new channel adds its own here).
+    repliers: [
+      new SlackChangeReplier(
+        new SlackResponseUrlReplies({ transport, allowedHosts: config.slackReplyHosts, logger: { warn } }),
+      ),
+    ],
     callbacks: new StandardWebhooksNotifier({ transport }),
     cadence: config.cadence,
     now: Date.now,

@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
@@ -7,6 +6,7 @@ import type { ChangeStore } from "../ports/ChangeStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 import type { ReplayGuard } from "../ports/ReplayGuard.js";
 import { awsClientConfig } from "./clientConfig.js";
+import type { Config } from "./config.js";
 import { lazyPort } from "./lazy.js";
 
 /**
@@ -30,12 +30,12 @@ export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<stri
   const tableName = config.changesTable;
   return {
     store: lazyPort<ChangeStore>(async () => {
-      const { DynamoDbChangeStore } = await import("../adapters/dynamodb/DynamoDbChangeStore.js");
+      const { DynamoDbChangeStore } = await import("../adapters/aws/dynamodb/DynamoDbChangeStore.js");
       return new DynamoDbChangeStore({ client: await documentClient(), tableName });
     }),
     audit: lazyPort<AuditLog>(async () => {
       const [{ DynamoDbAuditLog }, { LoggedAuditLog }] = await Promise.all([
-        import("../adapters/dynamodb/DynamoDbAuditLog.js"),
+        import("../adapters/aws/dynamodb/DynamoDbAuditLog.js"),
         import("../observability/auditLines.js"),
       ]);
       const inner = new DynamoDbAuditLog({
@@ -46,7 +46,7 @@ export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<stri
       return new LoggedAuditLog(inner, logger);
     }),
     replay: lazyPort<ReplayGuard>(async () => {
-      const { DynamoDbReplayGuard } = await import("../adapters/dynamodb/DynamoDbReplayGuard.js");
+      const { DynamoDbReplayGuard } = await import("../adapters/aws/dynamodb/DynamoDbReplayGuard.js");
       return new DynamoDbReplayGuard({ client: await documentClient(), tableName });
     }),
     scheduler: lazyPort<RecheckScheduler>(async () => {

@@ -1,5 +1,5 @@
-import { makeEventsHandler, makeRecheckHandler, makeSweeperHandler } from "../changes/lambdaHandlers.js";
-import { makeHttpHandler } from "../http/lambdaHandler.js";
+import { makeEventsHandler, makeRecheckHandler, makeSweeperHandler } from "../lambda/followUpHandlers.js";
+import { makeHttpHandler } from "../lambda/httpHandler.js";
 import { type AwsDeps, awsDeps } from "./aws.js";
 
 type Env = Record<string, string | undefined>;

@@ -1,4 +1,4 @@
-import type { CallerRegistry } from "../../src/auth/callers.js";
+import type { CallerRegistry } from "../../src/access/callers.js";
 import type { CallerDirectory } from "../../src/ports/CallerDirectory.js";
 
 /** A test fake: a callers registry held in memory. */

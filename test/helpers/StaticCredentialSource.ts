@@ -1,5 +1,4 @@
-import type { AtlasCredentials } from "../../src/atlas/credentials.js";
-import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
+import type { AtlasCredentialSource, AtlasCredentials } from "../../src/ports/AtlasCredentialSource.js";
 
 /** A test fake: the same Atlas credentials for every project. */
 export class StaticCredentialSource implements AtlasCredentialSource {

@@ -1,5 +1,5 @@
-import type { CallerRegistry } from "../../src/auth/callers.js";
-import { hashToken } from "../../src/auth/signature.js";
+import type { CallerRegistry } from "../../src/access/callers.js";
+import { hashToken } from "../../src/access/signature.js";
 
 export const GROUP_A = "5f1e2d3c4b5a69788796a5b4";
 export const GROUP_B = "0123456789abcdef01234567";

@@ -1,5 +1,6 @@
-import type { CallerRegistry } from "../../src/auth/callers.js";
-import { createLogger } from "../../src/observability/logger.js";
+import type { CallerRegistry } from "../../src/access/callers.js";
+import { SlackChangeReplier } from "../../src/channels/slack/SlackChangeReplier.js";
+import { createLogger, type Logger } from "../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
 import type { AtlasPeeringApi } from "../../src/ports/AtlasPeeringApi.js";
 import { noMetrics } from "../../src/ports/ChangeMetrics.js";
@@ -30,16 +31,18 @@ export function fakeChangeDeps(
 ) {
   let clock = options.now ?? 1_764_331_200_000;
   let ids = 0;
+  const slackReplies = new RecordingSlackReplies();
   const parts = {
     store: new MemoryChangeStore(),
     scheduler: new RecordingScheduler(),
     events: new RecordingPublisher(),
     callbacks: new RecordingNotifier(),
-    slackReplies: new RecordingSlackReplies(),
+    slackReplies,
+    repliers: [new SlackChangeReplier(slackReplies)],
     audit: new MemoryAuditLog(),
     metrics: noMetrics,
   };
-  const deps: ChangeDeps = {
+  const deps: ChangeDeps & { logger: Logger } = {
     ...parts,
     atlas: options.atlas ?? new FakeAtlas(),
     credentials:

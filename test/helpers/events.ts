@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { signRequest } from "../../src/auth/signature.js";
+import { signRequest } from "../../src/access/signature.js";
 
 export interface EventInput {
   method: string;

@@ -1,17 +1,16 @@
-import type { AtlasCredentials } from "../../src/atlas/credentials.js";
+import type { SlackMessage } from "../../src/channels/slack/messages.js";
+import type { SlackReplies } from "../../src/channels/slack/SlackResponseUrlReplies.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
-import type { ChangeRejection } from "../../src/events/rejection.js";
-import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
+import type { AtlasCredentialSource, AtlasCredentials } from "../../src/ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../../src/ports/AtlasPeeringApi.js";
 import type {
   CallbackDelivery,
   CallbackNotifier,
   ChangeEventPublisher,
+  ChangeRejection,
   DeliveryResult,
 } from "../../src/ports/ChangeNotifications.js";
 import type { RecheckRequest, RecheckScheduler } from "../../src/ports/RecheckScheduler.js";
-import type { SlackMessage } from "../../src/slack/messages.js";
-import type { SlackReplies } from "../../src/slack/SlackResponseUrlReplies.js";
 
 /** One call the fake Atlas received. */
 export interface FakeAtlasCall {

@@ -1,8 +1,8 @@
 import type { ChangeRecord } from "../../src/domain/change/ChangeRecord.js";
+import type { ChangeQuery } from "../../src/domain/change/listQuery.js";
 import { isTerminal } from "../../src/domain/peering/status.js";
 import type {
   ChangePage,
-  ChangeQuery,
   ChangeStore,
   IdempotencyEntry,
   PeerLockHolder,

@@ -5,10 +5,10 @@ import {
   DEMO_PUBLIC_KEY,
   startAtlasSimulator,
 } from "../../local/simulator/index.js";
-import { AtlasClient } from "../../src/atlas/AtlasClient.js";
-import { AtlasUnavailableError } from "../../src/atlas/errors.js";
-import { createUndiciTransport } from "../../src/atlas/transport.js";
+import { AtlasClient } from "../../src/adapters/atlas/AtlasClient.js";
+import { createUndiciTransport } from "../../src/adapters/http/undiciTransport.js";
 import type { PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+import { AtlasUnavailableError } from "../../src/ports/AtlasPeeringApi.js";
 import { awsPeering } from "./support/gatewayE2e.js";
 
 const transport = createUndiciTransport({

@@ -1,10 +1,10 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureChangeTable } from "../../src/adapters/dynamodb/createTable.js";
-import { DynamoDbAuditLog } from "../../src/adapters/dynamodb/DynamoDbAuditLog.js";
-import { InvalidChangeCursorError } from "../../src/adapters/dynamodb/errors.js";
-import { auditKey, auditPartition, TTL_ATTRIBUTE } from "../../src/adapters/dynamodb/table.js";
+import { ensureChangeTable } from "../../src/adapters/aws/dynamodb/createTable.js";
+import { DynamoDbAuditLog } from "../../src/adapters/aws/dynamodb/DynamoDbAuditLog.js";
+import { auditKey, auditPartition, TTL_ATTRIBUTE } from "../../src/adapters/aws/dynamodb/table.js";
 import type { AuditRecord } from "../../src/ports/AuditLog.js";
+import { InvalidChangeCursorError } from "../../src/ports/ChangeStore.js";
 import { type LocalDynamo, startDynalite } from "./support/dynalite.js";
 
 const TABLE = "audit-log-test";

@@ -1,16 +1,17 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureChangeTable } from "../../src/adapters/dynamodb/createTable.js";
-import { DynamoDbChangeStore } from "../../src/adapters/dynamodb/DynamoDbChangeStore.js";
+import { ensureChangeTable } from "../../src/adapters/aws/dynamodb/createTable.js";
+import { DynamoDbChangeStore } from "../../src/adapters/aws/dynamodb/DynamoDbChangeStore.js";
+import { changeKey, idempotencyKey, TTL_ATTRIBUTE } from "../../src/adapters/aws/dynamodb/table.js";
+import type { ChangeRecord } from "../../src/domain/change/ChangeRecord.js";
+import type { ChangeQuery } from "../../src/domain/change/listQuery.js";
+import type { ChangeStore } from "../../src/ports/ChangeStore.js";
 import {
   ChangeAlreadyExistsError,
   ChangeStoreError,
   InvalidChangeCursorError,
-} from "../../src/adapters/dynamodb/errors.js";
-import { changeKey, idempotencyKey, TTL_ATTRIBUTE } from "../../src/adapters/dynamodb/table.js";
-import type { ChangeRecord } from "../../src/domain/change/ChangeRecord.js";
-import type { ChangeQuery, ChangeStore } from "../../src/ports/ChangeStore.js";
+} from "../../src/ports/ChangeStore.js";
 import { type LocalDynamo, startDynalite } from "./support/dynalite.js";
 
 const GROUP = "5f1e2d3c4b5a69788796a5b4";
@@ -40,6 +41,7 @@ function change(id: string, overrides: Partial<ChangeRecord> = {}): ChangeRecord
     version: 1,
     callerId: "ci-pipeline",
     channel: "http",
+    operation: "update",
     groupId: GROUP,
     peerId: PEER,
     provider: "AWS",

@@ -10,8 +10,8 @@ import {
   startAtlasSimulator,
 } from "../../local/simulator/index.js";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack.js";
-import { CHANGE_EVENT_DETAIL_TYPE } from "../../src/adapters/EventBridgeChangePublisher.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
+import { CHANGE_EVENT_DETAIL_TYPE } from "../../src/ports/ChangeNotifications.js";
 import { awsPeering as demoAwsPeering } from "./support/gatewayE2e.js";
 
 const FAST = { recheckDelayMs: 150, humanWaitMaxMs: 600 };

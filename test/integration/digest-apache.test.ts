@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DigestAuthenticator } from "../../src/atlas/digest/DigestAuthenticator.js";
-import { createUndiciTransport, type HttpRequest, type HttpResponse } from "../../src/atlas/transport.js";
+import { DigestAuthenticator } from "../../src/adapters/atlas/digest/DigestAuthenticator.js";
+import {
+  createUndiciTransport,
+  type HttpRequest,
+  type HttpResponse,
+} from "../../src/adapters/http/undiciTransport.js";
 import { type ApacheServer, startApache } from "./support/apache.js";
 
 const USER = "pubkey";

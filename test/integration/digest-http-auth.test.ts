@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import auth from "http-auth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DigestAuthenticator } from "../../src/atlas/digest/DigestAuthenticator.js";
-import { createUndiciTransport, type HttpRequest } from "../../src/atlas/transport.js";
+import { DigestAuthenticator } from "../../src/adapters/atlas/digest/DigestAuthenticator.js";
+import { createUndiciTransport, type HttpRequest } from "../../src/adapters/http/undiciTransport.js";
 
 const REALM = "MMS Public API";
 const USER = "pubkey";

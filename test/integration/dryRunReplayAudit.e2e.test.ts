@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AtlasSimulator, DEMO_PRIVATE_KEY } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
-import { hashToken, signRequest } from "../../src/auth/signature.js";
+import { hashToken, signRequest } from "../../src/access/signature.js";
 import type { AuditRecord } from "../../src/ports/AuditLog.js";
 import {
   awsPeering,

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PublishedChangeEvent } from "../../local/publishedEvents.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { LOCAL_EVENT_SOURCE, type LocalStack, startLocalStack } from "../../local/stack.js";
-import type { ChangeRejection } from "../../src/events/rejection.js";
-import { REJECTED_DETAIL_TYPE } from "../../src/events/requestedEvent.js";
+import type { ChangeRejection } from "../../src/ports/ChangeNotifications.js";
+import { REJECTED_DETAIL_TYPE } from "../../src/ports/ChangeNotifications.js";
 import {
   awsPeering,
   changeApi,

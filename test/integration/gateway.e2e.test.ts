@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { banner } from "../../local/banner.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
-import { hashToken } from "../../src/auth/signature.js";
+import { hashToken } from "../../src/access/signature.js";
 import { awsPeering } from "./support/gatewayE2e.js";
 
 const run = promisify(execFile);

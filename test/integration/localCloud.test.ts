@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { EmulatedSchedule } from "../../local/aws/scheduler.js";
 import { applyLocalAwsDefaults, type LocalCloud, startLocalCloud } from "../../local/cloud.js";
 import { publishedOn } from "../../local/publishedEvents.js";
-import { loadConfig } from "../../src/config.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
-import type { ChangeRejection } from "../../src/events/rejection.js";
+import type { ChangeRejection } from "../../src/ports/ChangeNotifications.js";
 import { awsDeps } from "../../src/wiring/aws.js";
+import { loadConfig } from "../../src/wiring/config.js";
 
 const CALLERS = {
   callers: [{ id: "cloud-test", tokenSha256: ["0".repeat(64)], projects: [{ groupId: "*" }] }],

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AtlasSimulator, startAtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
-import { hashToken, signRequest } from "../../src/auth/signature.js";
+import { hashToken, signRequest } from "../../src/access/signature.js";
 import { awsPeering } from "./support/gatewayE2e.js";
 
 // Distinctive values so any leak is found by a plain substring search.

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureChangeTable } from "../../src/adapters/dynamodb/createTable.js";
-import { DynamoDbReplayGuard } from "../../src/adapters/dynamodb/DynamoDbReplayGuard.js";
-import { ChangeStoreError } from "../../src/adapters/dynamodb/errors.js";
+import { ensureChangeTable } from "../../src/adapters/aws/dynamodb/createTable.js";
+import { DynamoDbReplayGuard } from "../../src/adapters/aws/dynamodb/DynamoDbReplayGuard.js";
+import { ChangeStoreError } from "../../src/ports/ChangeStore.js";
 import { type LocalDynamo, startDynalite } from "./support/dynalite.js";
 
 const TABLE = "replay-guard-test";

@@ -7,11 +7,11 @@ import {
   DEMO_PUBLIC_KEY,
   startAtlasSimulator,
 } from "../../local/simulator/index.js";
-import { AtlasClient } from "../../src/atlas/AtlasClient.js";
-import type { AtlasCredentials } from "../../src/atlas/credentials.js";
-import { AtlasUnavailableError, TokenEndpointError } from "../../src/atlas/errors.js";
-import { createUndiciTransport } from "../../src/atlas/transport.js";
+import { AtlasClient } from "../../src/adapters/atlas/AtlasClient.js";
+import { createUndiciTransport } from "../../src/adapters/http/undiciTransport.js";
+import type { AtlasCredentials } from "../../src/ports/AtlasCredentialSource.js";
 import type { PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+import { AtlasUnavailableError, TokenEndpointError } from "../../src/ports/AtlasPeeringApi.js";
 import { awsPeering } from "./support/gatewayE2e.js";
 
 /**

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AtlasSimulator, DEMO_PRIVATE_KEY } from "../../local/simulator/index.js";
 import { LOCAL_SLACK_TEAM, type LocalStack, startLocalStack } from "../../local/stack.js";
-import { USAGE_TEXT } from "../../src/slack/command.js";
+import { USAGE_TEXT } from "../../src/channels/slack/command.js";
 import {
   changeApi,
   patchesTo,

@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUndiciTransport, type HttpTransport } from "../../src/atlas/transport.js";
-import { type SlackMessage, usageMessage } from "../../src/slack/messages.js";
-import { SlackResponseUrlReplies } from "../../src/slack/SlackResponseUrlReplies.js";
+import { createUndiciTransport, type HttpTransport } from "../../src/adapters/http/undiciTransport.js";
+import { type SlackMessage, usageMessage } from "../../src/channels/slack/messages.js";
+import { SlackResponseUrlReplies } from "../../src/channels/slack/SlackResponseUrlReplies.js";
 
 /** The capability part of a response_url: it must never reach a log. */
 const TOKEN_PATH = "/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN";

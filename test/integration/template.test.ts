@@ -90,7 +90,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
   });
 
   it("matches the table the code creates locally", async () => {
-    const { changeTableDefinition } = await import("../../src/adapters/dynamodb/table.js");
+    const { changeTableDefinition } = await import("../../src/adapters/aws/dynamodb/table.js");
     const local = changeTableDefinition("x");
     const table = resources.ChangesTable?.Properties as Record<string, unknown>;
     expect(table.KeySchema).toEqual(local.KeySchema);

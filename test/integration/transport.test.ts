@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUndiciTransport, type TransportOptions } from "../../src/atlas/transport.js";
+import { createUndiciTransport, type TransportOptions } from "../../src/adapters/http/undiciTransport.js";
 
 const hits = new Map<string, number>();
 const requestsOnSocket = new WeakMap<Socket, number>();
@@ -106,7 +106,7 @@ describe("createUndiciTransport", () => {
 
   it("does not retry when a fresh connection dies", async () => {
     const error = await transport()(get("/always-die")).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "TransportError", code: "UND_ERR_SOCKET", retryable: true });
+    expect(error).toMatchObject({ name: "TransportError", networkCode: "UND_ERR_SOCKET", retryable: true });
     expect(hits.get("/always-die")).toBe(1);
   });
 
@@ -115,14 +115,22 @@ describe("createUndiciTransport", () => {
     const error = await send(get("/hang?groupId=g1", { authorization: "Digest secret-value" })).catch(
       (e) => e,
     );
-    expect(error).toMatchObject({ name: "TransportError", code: "UND_ERR_HEADERS_TIMEOUT", retryable: true });
+    expect(error).toMatchObject({
+      name: "TransportError",
+      networkCode: "UND_ERR_HEADERS_TIMEOUT",
+      retryable: true,
+    });
     expect(error.message).toBe(`GET ${base}/hang failed: UND_ERR_HEADERS_TIMEOUT`);
     expect(error.cause).toBeInstanceOf(Error);
   });
 
   it("turns a body timeout into a retryable TransportError", async () => {
     const error = await transport({ bodyTimeoutMs: 200 })(get("/stall-body")).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "TransportError", code: "UND_ERR_BODY_TIMEOUT", retryable: true });
+    expect(error).toMatchObject({
+      name: "TransportError",
+      networkCode: "UND_ERR_BODY_TIMEOUT",
+      retryable: true,
+    });
   });
 
   it("reports a refused connection and a caller's abort", async () => {
@@ -133,10 +141,10 @@ describe("createUndiciTransport", () => {
     const refused = await transport()({ ...get("/"), url: `http://127.0.0.1:${port}/` }).catch(
       (e: unknown) => e,
     );
-    expect(refused).toMatchObject({ name: "TransportError", code: "ECONNREFUSED", retryable: true });
+    expect(refused).toMatchObject({ name: "TransportError", networkCode: "ECONNREFUSED", retryable: true });
     const aborted = await transport()({ ...get("/hang"), signal: AbortSignal.timeout(100) }).catch(
       (e: unknown) => e,
     );
-    expect(aborted).toMatchObject({ name: "TransportError", code: "ABORTED", retryable: false });
+    expect(aborted).toMatchObject({ name: "TransportError", networkCode: "ABORTED", retryable: false });
   });
 });

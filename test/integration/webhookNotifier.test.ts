@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { StandardWebhooksNotifier } from "../../src/adapters/StandardWebhooksNotifier.js";
-import { createUndiciTransport } from "../../src/atlas/transport.js";
+import { createUndiciTransport } from "../../src/adapters/http/undiciTransport.js";
+import { StandardWebhooksNotifier } from "../../src/adapters/webhooks/StandardWebhooksNotifier.js";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const PAYLOAD = { id: "0b5c1f9e-2d4a-4c8b-9e7f-3a6d1c2b4e5f", state: "SUCCEEDED", note: "ünïcode ✓" };

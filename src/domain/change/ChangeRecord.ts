@@ -1,10 +1,11 @@
-import type { AtlasApiVersion } from "../../ports/AtlasPeeringApi.js";
+import type { Channel, ReplyAddress } from "../channels.js";
+import type { AtlasApiVersion } from "../peering/apiVersion.js";
 import type { AtlasQuery } from "../peering/request.js";
 import type { Provider } from "../peering/settings.js";
 import type { ChangeState } from "../peering/status.js";
+import type { ChangeOperation } from "./operations.js";
 
-/** The channel a change came in through. */
-export type Channel = "http" | "slack" | "eventbridge";
+export type { Channel } from "../channels.js";
 
 /** One step in a change's life, kept in its history. */
 export interface Transition {
@@ -45,6 +46,8 @@ export interface ChangeRecord {
   groupId: string;
   peerId: string;
   provider: Provider;
+  /** What the change asks of Atlas (see operations.ts). */
+  operation: ChangeOperation;
   apiVersion: AtlasApiVersion;
   query: AtlasQuery;
   /** The JSON body sent to Atlas, byte for byte as the caller wrote it. */
@@ -54,8 +57,8 @@ export interface ChangeRecord {
   idempotencyKey?: string;
   /** The request that created the change (API Gateway request id, Slack trigger, EventBridge event id), for the audit trail. */
   requestId?: string;
-  /** Where Slack wants progress posted (a short-lived capability URL: never shown in views or logs). */
-  slackResponseUrl?: string;
+  /** Where to post progress on the channel the change came through (never shown in views or logs). */
+  replyTo?: ReplyAddress;
   state: ChangeState;
   atlas: AtlasObservation;
   /** The attempt number the next re-check must carry; a re-check with another number is stale. */

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import type { ChangeQuery } from "../../ports/ChangeStore.js";
 import { groupId, peerId } from "../peering/fields.js";
+import type { ChangeState } from "../peering/status.js";
 import { CHANGE_STATES } from "../peering/status.js";
 import { fromSafeParse, objectErrors, type Validation } from "../validation.js";
 
@@ -37,4 +37,14 @@ export function validateListQuery(query: Record<string, string | undefined>): Va
       ...(cursor === undefined ? {} : { cursor }),
     },
   };
+}
+
+export interface ChangeQuery {
+  groupId: string;
+  peerId?: string;
+  state?: ChangeState;
+  /** 1–100. */
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
 }

@@ -4,9 +4,18 @@ import type { CadencePolicy } from "./cadence.js";
 /** What a new change request consists of: who asked, which peering, the body for Atlas, and why. */
 export type ChangeRequestData = Pick<
   ChangeRecord,
-  "id" | "callerId" | "channel" | "groupId" | "peerId" | "provider" | "apiVersion" | "query" | "desired"
+  | "id"
+  | "callerId"
+  | "channel"
+  | "groupId"
+  | "peerId"
+  | "provider"
+  | "operation"
+  | "apiVersion"
+  | "query"
+  | "desired"
 > &
-  Partial<Pick<ChangeRecord, "reason" | "callbackUrl" | "idempotencyKey" | "requestId" | "slackResponseUrl">>;
+  Partial<Pick<ChangeRecord, "reason" | "callbackUrl" | "idempotencyKey" | "requestId" | "replyTo">>;
 
 /**
  * A change as first recorded, before the PATCH is sent: RETRYING ("not accepted by Atlas yet") with a check

@@ -1,10 +1,12 @@
 /**
  * Dry-run plans: what a change would do to a peer, compared field by field with the peer as Atlas has it,
- * before anything is sent. Atlas's PATCH accepts some fields it cannot apply in place (reference §1.4); the
- * plan says so up front — a warning when Atlas re-initialises the peering, a refusal when Atlas would answer
- * 400 or the field can only change by deleting and re-creating the peering. Pure: no I/O.
+ * before anything is sent. Atlas's PATCH accepts some fields it cannot apply in place
+ * (docs/atlas-api.md §1.4); the plan says so up front — a warning when Atlas re-initialises the peering, a
+ * refusal when Atlas would answer 400 or the field can only change by deleting and re-creating the peering.
+ * Pure: no I/O.
  */
-import { type Provider, WRITABLE_FIELDS } from "../peering/settings.js";
+import { type Provider, providerModule } from "../peering/providers/index.js";
+import { WRITABLE_FIELDS } from "../peering/settings.js";
 
 /** One field whose value would change; `current` is null when Atlas has no value or the peer was not read. */
 export interface FieldChange {
@@ -24,15 +26,6 @@ export interface ChangePlan {
   refusal?: string;
 }
 
-/** AWS: Atlas re-creates the VPC peering request when either changes (V1DOC, reference §1.4). */
-const AWS_REINITIALISING = ["vpcId", "awsAccountId"];
-/** Azure: PATCH answers 400 INVALID_ATTRIBUTE for each of these (Terraform provider issue #2281). */
-const AZURE_FIXED = ["azureDirectoryId", "azureSubscriptionId", "resourceGroupName", "vnetName"];
-/** GCP: documented as modifiable, but Terraform made both ForceNew (PR #2306) after Atlas did not apply them. */
-const GCP_FIXED = ["gcpProjectId", "networkName"];
-
-const REINITIALISE_WARNING =
-  "changing vpcId/awsAccountId re-initialises the peering: Atlas creates a new VPC peering request that must be accepted again";
 const UNREAD_WARNING =
   "could not read the current peer; every desired field is shown as a change, and fields Atlas cannot change in place were not checked";
 
@@ -58,7 +51,8 @@ function desiredFields(provider: Provider, desired: Record<string, unknown>): Ar
 
 /**
  * Whether `field` would change. Atlas returns a null `accepterRegionName` when the VPC is in the container's
- * region (reference §1.3), so a desired region against null is not a change (the Kubernetes operator agrees).
+ * region (docs/atlas-api.md §1.3), so a desired region against null is not a change (the Kubernetes
+ * operator agrees).
  */
 function differs(field: string, current: string | null, desired: string): boolean {
   if (field === "accepterRegionName" && current === null) return false;
@@ -78,17 +72,12 @@ function assess(provider: Provider, changed: readonly string[]): { warnings: str
       "Atlas may not update accepterRegionName in place (the Kubernetes operator treats it as fixed)",
     );
   }
-  if (provider === "AWS" && among(AWS_REINITIALISING).length > 0) warnings.push(REINITIALISE_WARNING);
-  const azure = provider === "AZURE" ? among(AZURE_FIXED) : [];
-  if (azure.length > 0) {
-    refusals.push(
-      `${azure.join(", ")} cannot be changed in place: Atlas answers 400 INVALID_ATTRIBUTE for them (Terraform provider issue #2281)`,
-    );
-  }
-  const gcp = provider === "GCP" ? among(GCP_FIXED) : [];
-  if (gcp.length > 0) {
-    refusals.push(`${gcp.join(", ")} cannot be changed in place (the Terraform provider made them ForceNew)`);
-  }
+  // The provider's own: fields whose change re-initialises the peering, and fields Atlas cannot update in place.
+  // (`unknown`: a provider read back from a store is not re-checked, and an unknown one has neither.)
+  const { reinitialising, fixed } = providerModule(provider as unknown) ?? {};
+  if (reinitialising && among(reinitialising.fields).length > 0) warnings.push(reinitialising.warning);
+  const unchangeable = fixed ? among(fixed.fields) : [];
+  if (fixed && unchangeable.length > 0) refusals.push(`${unchangeable.join(", ")} ${fixed.reason}`);
   return { warnings, refusals };
 }
 
@@ -129,12 +118,6 @@ export function planChange(
   return plan;
 }
 
-/** `current.providerName` as a provider; AWS when absent, as Atlas does; undefined when unknown. */
-function providerOfPeer(current: Record<string, unknown>): Provider | undefined {
-  const name = current.providerName ?? "AWS";
-  return name === "AWS" || name === "AZURE" || name === "GCP" ? name : undefined;
-}
-
 /**
  * Overlays `field=value` pairs (e.g. from a Slack command) on the peer as Atlas returned it, giving a full
  * body to validate: `providerName` and the provider's writable fields of `current` (read-only fields and
@@ -155,8 +138,9 @@ export function mergeFields(
   if (current.providerName !== undefined && current.providerName !== null) {
     merged.providerName = current.providerName;
   }
-  const provider = providerOfPeer(current);
-  for (const field of provider ? WRITABLE_FIELDS[provider] : []) {
+  // `current.providerName` as a provider: AWS when absent, as Atlas does; none of its fields when unknown.
+  const provider = providerModule(current.providerName);
+  for (const field of provider ? WRITABLE_FIELDS[provider.name] : []) {
     const value = current[field];
     if (value !== undefined && value !== null) merged[field] = value;
   }

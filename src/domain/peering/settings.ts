@@ -7,24 +7,16 @@
 import * as z from "zod/mini";
 import { objectErrors } from "../validation.js";
 import {
-  accepterRegionName,
-  awsAccountId,
-  azureDirectoryId,
-  azureSubscriptionId,
-  containerId,
-  gcpProjectId,
-  networkName,
-  resourceGroupName,
-  routeTableCidrBlock,
-  vnetName,
-  vpcId,
-} from "./fields.js";
+  byProvider,
+  PROVIDER_MODULES,
+  PROVIDERS,
+  type Provider,
+  type ProviderModule,
+  providerModule,
+} from "./providers/index.js";
 
-/** The cloud providers Atlas peers with. */
-export type Provider = "AWS" | "AZURE" | "GCP";
-
-/** The providers in the order Atlas lists them; used in messages. */
-export const PROVIDERS: readonly Provider[] = ["AWS", "AZURE", "GCP"];
+export type { Provider } from "./providers/index.js";
+export { PROVIDERS } from "./providers/index.js";
 
 /**
  * `"full"`: the v2 schema, every writable field of the provider required. `"partial"`: the legacy v1.0 API,
@@ -69,70 +61,61 @@ export type PeeringSettings = AwsPeeringSettings | AzurePeeringSettings | GcpPee
  * @example providerOf({ routeTableCidrBlock: "10.15.0.0/24" }) // "AWS"
  */
 export function providerOf(settings: PeeringSettings): Provider {
-  return settings.providerName ?? "AWS";
+  return providerModule(settings.providerName).name;
 }
 
-/** The writable fields of each provider, as the v2 schema lists them. */
-const FIELDS = {
-  AWS: { accepterRegionName, awsAccountId, containerId, routeTableCidrBlock, vpcId },
-  AZURE: { azureDirectoryId, azureSubscriptionId, containerId, resourceGroupName, vnetName },
-  GCP: { containerId, gcpProjectId, networkName },
-} as const;
-
 /** The names of each provider's writable fields (plans, Slack `field=value` pairs). */
-export const WRITABLE_FIELDS: Readonly<Record<Provider, readonly string[]>> = {
-  AWS: Object.keys(FIELDS.AWS),
-  AZURE: Object.keys(FIELDS.AZURE),
-  GCP: Object.keys(FIELDS.GCP),
-};
+export const WRITABLE_FIELDS: Readonly<Record<Provider, readonly string[]>> = byProvider((provider) =>
+  Object.keys(provider.fields),
+);
 
-/** Fields Atlas returns but sets itself; sending one earns ATTRIBUTE_READ_ONLY. */
-const READ_ONLY_FIELDS = [
-  "atlasCidrBlock",
-  "connectionId",
-  "errorMessage",
-  "errorState",
-  "errorStateName",
-  "id",
-  "status",
-  "statusName",
-] as const;
-
-const NAMED: Record<Provider, string> = { AWS: "an AWS", AZURE: "an AZURE", GCP: "a GCP" };
+/**
+ * Fields Atlas returns but sets itself, each provider's status and error fields among them; sending one earns
+ * ATTRIBUTE_READ_ONLY.
+ */
+const READ_ONLY_FIELDS: readonly string[] = [
+  ...new Set([
+    "atlasCidrBlock",
+    "connectionId",
+    "id",
+    ...PROVIDERS.flatMap((name) => [PROVIDER_MODULES[name].statusField, PROVIDER_MODULES[name].errorField]),
+  ]),
+].sort();
 
 /** A key that is declared only so that sending it gets a message saying why it is refused. */
 function refused(message: string) {
   return z.exactOptional(z.never({ error: message }));
 }
 
-/** Read-only fields and the other providers' fields, each with its own reason, for a `provider` body. */
-function refusedFields(provider: Provider): Record<string, ReturnType<typeof refused>> {
+/** Read-only fields and the other providers' fields, each with its own reason, for a body of `provider`. */
+function refusedFields(provider: ProviderModule): Record<string, ReturnType<typeof refused>> {
   const shape: Record<string, ReturnType<typeof refused>> = {};
   for (const name of READ_ONLY_FIELDS) shape[name] = refused("is read-only: Atlas sets it");
-  for (const owner of PROVIDERS) {
-    for (const name of Object.keys(FIELDS[owner])) {
-      if (name in FIELDS[provider]) continue;
-      shape[name] = refused(`${name} is ${NAMED[owner]} field; this is ${NAMED[provider]} peering`);
+  for (const owner of PROVIDERS.map((name) => PROVIDER_MODULES[name])) {
+    for (const name of Object.keys(owner.fields)) {
+      if (name in provider.fields) continue;
+      shape[name] = refused(`${name} is ${owner.article} field; this is ${provider.article} peering`);
     }
   }
   return shape;
 }
 
 /**
- * A strict object of `shape` for `provider`. The refused keys are added at run time only: they can never be
- * in a parsed value, so the cast merely keeps them out of the inferred type.
+ * The v2 body of `provider`: a strict object of its writable fields and `providerName` (optional only where
+ * Atlas assumes the provider). The refused keys are added at run time only: they can never be in a parsed
+ * value, so the cast merely keeps them out of the inferred type.
  */
-function peeringObject<S extends z.core.$ZodLooseShape>(provider: Provider, shape: S) {
-  const allowed = Object.keys(shape);
-  const withRefused = { ...refusedFields(provider), ...shape } as S;
+function peeringObject(provider: ProviderModule) {
+  const providerName = z.literal(provider.name);
+  const shape = {
+    providerName: provider.providerNameOptional ? z.optional(providerName) : providerName,
+    ...provider.fields,
+  };
+  const withRefused = { ...refusedFields(provider), ...shape } as typeof shape;
   return z.strictObject(withRefused, {
-    error: objectErrors(`unknown field for ${NAMED[provider]} peering`, allowed),
+    error: objectErrors(`unknown field for ${provider.article} peering`, Object.keys(shape)),
   });
 }
-
-const aws = peeringObject("AWS", { providerName: z.optional(z.literal("AWS")), ...FIELDS.AWS });
-const azure = peeringObject("AZURE", { providerName: z.literal("AZURE"), ...FIELDS.AZURE });
-const gcp = peeringObject("GCP", { providerName: z.literal("GCP"), ...FIELDS.GCP });
 
 /** The legacy API treats an absent field as "leave unchanged", so a body with none changes nothing. */
 const atLeastOneField = z.refine<object>(
@@ -141,27 +124,43 @@ const atLeastOneField = z.refine<object>(
 );
 
 /**
- * Every field optional and at least one present. Azure and GCP get their required literal back so that
- * `providerName` still selects them; only AWS may leave it out.
+ * Every field optional and at least one present. A provider whose `providerName` is required gets its
+ * literal back so that `providerName` still selects it; only AWS may leave it out.
  */
-const partial = {
-  aws: z.exactPartial(aws).check(atLeastOneField),
-  azure: z.extend(z.exactPartial(azure), { providerName: z.literal("AZURE") }).check(atLeastOneField),
-  gcp: z.extend(z.exactPartial(gcp), { providerName: z.literal("GCP") }).check(atLeastOneField),
-};
+function partialObject(provider: ProviderModule) {
+  const partial = z.exactPartial(peeringObject(provider));
+  const selected = provider.providerNameOptional
+    ? partial
+    : z.extend(partial, { providerName: z.literal(provider.name) });
+  return selected.check(atLeastOneField);
+}
 
 const providerErrors = (issue: { code?: string; input?: unknown }) => {
   if (issue.code === "invalid_union") return `must be one of ${PROVIDERS.join(", ")}`;
   return issue.input === undefined ? "is required" : "must be a JSON object";
 };
 
+/** One schema per provider, in {@link PROVIDERS} order, as `discriminatedUnion` wants them: non-empty. */
+type Options<T> = [T, ...T[]];
+const modules = PROVIDERS.map((name) => PROVIDER_MODULES[name]);
+
 /**
  * The body schema of each mode. zod's `optional()` types an absent `providerName` as `| undefined` while
  * parsing never writes the key; the cast states the exact type under `exactOptionalPropertyTypes`.
  */
 export const peeringSettingsSchemas = {
-  full: z.discriminatedUnion("providerName", [aws, azure, gcp], { error: providerErrors }),
-  partial: z.discriminatedUnion("providerName", [partial.aws, partial.azure, partial.gcp], {
-    error: providerErrors,
-  }),
-} as Record<SettingsMode, z.ZodMiniType<PeeringSettings>>;
+  full: z.discriminatedUnion(
+    "providerName",
+    modules.map(peeringObject) as Options<ReturnType<typeof peeringObject>>,
+    {
+      error: providerErrors,
+    },
+  ),
+  partial: z.discriminatedUnion(
+    "providerName",
+    modules.map(partialObject) as Options<ReturnType<typeof partialObject>>,
+    {
+      error: providerErrors,
+    },
+  ),
+} as unknown as Record<SettingsMode, z.ZodMiniType<PeeringSettings>>;

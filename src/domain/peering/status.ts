@@ -1,3 +1,5 @@
+import { PROVIDER_MODULES, PROVIDERS } from "./providers/index.js";
+
 /**
  * What the gateway says about a change request. Part of the vocabulary only applies once changes are followed
  * durably (RETRYING, TIMED_OUT, CANCELLED); it is defined once, here.
@@ -27,15 +29,29 @@ export interface PeerStatus {
 const WAITING_FOR_USER = new Set(["PENDING_ACCEPTANCE", "WAITING_FOR_USER"]);
 const FAILED = new Set(["FAILED", "TERMINATING", "DELETING", "DELETION_FAILED"]);
 
+/** Each provider's status field, then its error field, in {@link PROVIDERS} order without repeats. */
+const STATUS_FIELDS = [...new Set(PROVIDERS.map((name) => PROVIDER_MODULES[name].statusField))];
+const ERROR_FIELDS = [...new Set(PROVIDERS.map((name) => PROVIDER_MODULES[name].errorField))];
+
+/** The first of `fields` that `peer` has a non-empty string in. */
+function firstText(peer: Record<string, unknown>, fields: readonly string[]): string | undefined {
+  for (const field of fields) {
+    const value = text(peer[field]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /**
- * Reads the status fields out of an Atlas peer body (unwrapping `envelope=true` answers). AWS uses
+ * Reads the status fields out of an Atlas peer body (unwrapping `envelope=true` answers), from whichever
+ * provider's fields it carries (each module's `statusField`/`errorField`): AWS uses
  * `statusName`/`errorStateName`; Azure `status`/`errorState`; GCP `status`/`errorMessage`.
  */
 export function readPeerStatus(body: unknown): PeerStatus {
   const peer = unwrapEnvelope(body);
   if (!peer) return {};
-  const status = text(peer.statusName) ?? text(peer.status);
-  const error = text(peer.errorStateName) ?? text(peer.errorState) ?? text(peer.errorMessage);
+  const status = firstText(peer, STATUS_FIELDS);
+  const error = firstText(peer, ERROR_FIELDS);
   const connectionId = text(peer.connectionId);
   return {
     ...(status ? { status } : {}),

@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { createDocumentClient } from "../../adapters/dynamodb/table.js";
+import { createDocumentClient } from "../../adapters/aws/dynamodb/table.js";
 
 /**
  * Loaded with `import()` on the first store, audit or replay call. The SDK is imported statically *here*:

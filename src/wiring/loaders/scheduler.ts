@@ -2,7 +2,7 @@ import { SchedulerClient, type SchedulerClientConfig } from "@aws-sdk/client-sch
 import {
   EventBridgeRecheckScheduler,
   type EventBridgeRecheckSchedulerOptions,
-} from "../../adapters/EventBridgeRecheckScheduler.js";
+} from "../../adapters/aws/EventBridgeRecheckScheduler.js";
 
 /** Loaded with `import()` on the first schedule; the SDK is imported statically here (see dynamodb.ts). */
 export function newRecheckScheduler(

@@ -1,5 +1,5 @@
-import { signRequest } from "../../../src/auth/signature.js";
-import { slackSignature } from "../../../src/slack/signature.js";
+import { signRequest } from "../../../src/access/signature.js";
+import { slackSignature } from "../../../src/channels/slack/signature.js";
 import { type ArtefactStack, SIGNING_SECRET, SLACK_SECRET, SLACK_TEAM, TOKEN } from "./artefactStack.js";
 
 /** An answer with its body parsed when it is JSON. */

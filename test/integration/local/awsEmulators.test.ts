@@ -33,19 +33,17 @@ import {
   secretArnSuffix,
   startSecretsManagerEmulator,
 } from "../../../local/aws/secretsManager.js";
-import {
-  CHANGE_EVENT_DETAIL_TYPE,
-  EventBridgeChangePublisher,
-} from "../../../src/adapters/EventBridgeChangePublisher.js";
+import { EventBridgeChangePublisher } from "../../../src/adapters/aws/EventBridgeChangePublisher.js";
 import {
   atExpression,
   EventBridgeRecheckScheduler,
-} from "../../../src/adapters/EventBridgeRecheckScheduler.js";
+} from "../../../src/adapters/aws/EventBridgeRecheckScheduler.js";
 import {
   SecretsManagerSecrets,
   SecretUnavailableError,
-} from "../../../src/adapters/SecretsManagerSecrets.js";
+} from "../../../src/adapters/aws/SecretsManagerSecrets.js";
 import type { ChangeView } from "../../../src/domain/change/view.js";
+import { CHANGE_EVENT_DETAIL_TYPE } from "../../../src/ports/ChangeNotifications.js";
 
 const config = (endpoint: string) => ({
   endpoint,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { signRequest } from "../../../src/auth/signature.js";
+import { signRequest } from "../../../src/access/signature.js";
 import type { ChangeView } from "../../../src/domain/change/view.js";
 
 /** Credentials and ids the fake gateway knows. */

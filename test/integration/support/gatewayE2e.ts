@@ -9,8 +9,8 @@ import {
   startAtlasSimulator,
 } from "../../../local/simulator/index.js";
 import type { LocalStackOptions } from "../../../local/stack.js";
+import { slackSignature } from "../../../src/channels/slack/signature.js";
 import type { ChangeView } from "../../../src/domain/change/view.js";
-import { slackSignature } from "../../../src/slack/signature.js";
 
 /**
  * Shared plumbing of the end-to-end tests that drive the local stack over real sockets: a fast simulator,

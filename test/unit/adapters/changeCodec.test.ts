@@ -6,16 +6,16 @@ import {
   encodeChange,
   encodeIdempotency,
   encodeLock,
-} from "../../../src/adapters/dynamodb/codec.js";
-import { decodeCursor, encodeCursor } from "../../../src/adapters/dynamodb/cursor.js";
-import { ChangeStoreError, InvalidChangeCursorError } from "../../../src/adapters/dynamodb/errors.js";
-import { projectPageQuery } from "../../../src/adapters/dynamodb/queries.js";
+} from "../../../src/adapters/aws/dynamodb/codec.js";
+import { decodeCursor, encodeCursor } from "../../../src/adapters/aws/dynamodb/cursor.js";
+import { projectPageQuery } from "../../../src/adapters/aws/dynamodb/queries.js";
 import {
   changeTableDefinition,
   projectSortKey,
   TTL_ATTRIBUTE,
-} from "../../../src/adapters/dynamodb/table.js";
+} from "../../../src/adapters/aws/dynamodb/table.js";
 import type { ChangeRecord } from "../../../src/domain/change/ChangeRecord.js";
+import { ChangeStoreError, InvalidChangeCursorError } from "../../../src/ports/ChangeStore.js";
 
 const T0 = 1_750_000_000_000;
 
@@ -25,6 +25,7 @@ function change(overrides: Partial<ChangeRecord> = {}): ChangeRecord {
     version: 3,
     callerId: "ci",
     channel: "slack",
+    operation: "update",
     groupId: "g1",
     peerId: "p1",
     provider: "GCP",

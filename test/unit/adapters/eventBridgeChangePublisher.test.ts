@@ -1,13 +1,11 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  EventBridgeChangePublisher,
-  EventPublishError,
-} from "../../../src/adapters/EventBridgeChangePublisher.js";
+import { EventBridgeChangePublisher } from "../../../src/adapters/aws/EventBridgeChangePublisher.js";
 import type { ChangeView } from "../../../src/domain/change/view.js";
-import { GatewayError } from "../../../src/errors.js";
-import type { ChangeRejection } from "../../../src/events/rejection.js";
+import { GatewayError } from "../../../src/domain/errors.js";
+import type { ChangeRejection } from "../../../src/ports/ChangeNotifications.js";
+import { EventPublishError } from "../../../src/ports/ChangeNotifications.js";
 
 const eventBridge = mockClient(EventBridgeClient);
 

@@ -12,9 +12,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   atExpression,
   EventBridgeRecheckScheduler,
-  SchedulingError,
-} from "../../../src/adapters/EventBridgeRecheckScheduler.js";
-import { GatewayError } from "../../../src/errors.js";
+} from "../../../src/adapters/aws/EventBridgeRecheckScheduler.js";
+import { GatewayError } from "../../../src/domain/errors.js";
+import { SchedulingError } from "../../../src/ports/RecheckScheduler.js";
 
 const CHANGE = "0b5c1f9e-2d4a-4c8b-9e7f-3a6d1c2b4e5f";
 const NOW = Date.UTC(2026, 10, 28, 11, 0, 0, 0);

@@ -5,11 +5,11 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { SecretsManagerCallerDirectory } from "../../../src/adapters/SecretsManagerCallerDirectory.js";
-import { SecretsManagerCredentialSource } from "../../../src/adapters/SecretsManagerCredentialSource.js";
-import { SecretsManagerSecrets } from "../../../src/adapters/SecretsManagerSecrets.js";
-import { AtlasCredentialsError } from "../../../src/atlas/errors.js";
-import { CallerRegistryError } from "../../../src/auth/callers.js";
+import { CallerRegistryError } from "../../../src/access/callers.js";
+import { SecretsManagerCallerDirectory } from "../../../src/adapters/aws/SecretsManagerCallerDirectory.js";
+import { SecretsManagerCredentialSource } from "../../../src/adapters/aws/SecretsManagerCredentialSource.js";
+import { SecretsManagerSecrets } from "../../../src/adapters/aws/SecretsManagerSecrets.js";
+import { AtlasCredentialsError } from "../../../src/ports/AtlasCredentialSource.js";
 
 const GROUP = "5f1e2d3c4b5a69788796a5b4";
 const PRIVATE = "sm-test-private-key-9f8e7d";

@@ -19,6 +19,7 @@ function change(): ChangeRecord {
       id: "c1",
       callerId: "ci",
       channel: "http",
+      operation: "update",
       groupId: "5f1e2d3c4b5a69788796a5b4",
       peerId: "5f1e2d3c4b5a69788796a5c1",
       provider: "AWS",

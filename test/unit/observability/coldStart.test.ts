@@ -1,12 +1,12 @@
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Caller } from "../../../src/auth/callers.js";
+import type { Caller } from "../../../src/access/callers.js";
 import {
   makeEventsHandler,
   makeRecheckHandler,
   makeSweeperHandler,
-} from "../../../src/changes/lambdaHandlers.js";
-import { makeHttpHandler } from "../../../src/http/lambdaHandler.js";
+} from "../../../src/lambda/followUpHandlers.js";
+import { makeHttpHandler } from "../../../src/lambda/httpHandler.js";
 import { createLogger } from "../../../src/observability/logger.js";
 import { submitChange } from "../../../src/usecases/submitChange.js";
 import { GROUP_A, PEER_1, testRegistry } from "../../helpers/callers.js";

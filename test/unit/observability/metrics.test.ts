@@ -1,6 +1,9 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { METRICS_NAMESPACE, PowertoolsChangeMetrics } from "../../../src/adapters/PowertoolsChangeMetrics.js";
+import {
+  METRICS_NAMESPACE,
+  PowertoolsChangeMetrics,
+} from "../../../src/adapters/aws/PowertoolsChangeMetrics.js";
 import type { ChangeRecord } from "../../../src/domain/change/ChangeRecord.js";
 import { waitingForPersonMs } from "../../../src/domain/change/durations.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Caller } from "../../../src/auth/callers.js";
+import type { Caller } from "../../../src/access/callers.js";
+import type { ChangeSubmission } from "../../../src/usecases/ChangeSubmission.js";
 import {
   ChangeEndedError,
   ChangeInFlightError,
@@ -7,7 +8,7 @@ import {
 } from "../../../src/usecases/errors.js";
 import { cancelChange } from "../../../src/usecases/manageChanges.js";
 import { recheckChange } from "../../../src/usecases/recheckChange.js";
-import { type ChangeSubmission, submitChange } from "../../../src/usecases/submitChange.js";
+import { submitChange } from "../../../src/usecases/submitChange.js";
 import { sweepOverdue } from "../../../src/usecases/sweepOverdue.js";
 import { GROUP_A, PEER_1, testRegistry } from "../../helpers/callers.js";
 import { fakeChangeDeps } from "../../helpers/changeDeps.js";
@@ -204,7 +205,7 @@ describe("one change per peering, idempotency and cancelling", () => {
 
 describe("a rotated service-account secret", () => {
   it("is fetched again when the token endpoint refuses the cached one, and the change goes through", async () => {
-    const { TokenEndpointError } = await import("../../../src/atlas/errors.js");
+    const { TokenEndpointError } = await import("../../../src/ports/AtlasPeeringApi.js");
     const atlas = new FakeAtlas(peer("INITIATING"));
     let refused = false;
     const original = atlas.updatePeer.bind(atlas);
@@ -234,7 +235,7 @@ describe("a rotated service-account secret", () => {
   });
 
   it("keeps the change RETRYING when the service account is still refused with a fresh secret", async () => {
-    const { TokenEndpointError } = await import("../../../src/atlas/errors.js");
+    const { TokenEndpointError } = await import("../../../src/ports/AtlasPeeringApi.js");
     const atlas = new FakeAtlas(peer("INITIATING"));
     atlas.updatePeer = async () => {
       throw new TokenEndpointError(

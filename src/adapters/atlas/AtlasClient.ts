@@ -1,0 +1,186 @@
+import { createHash } from "node:crypto";
+import type { AtlasCredentials } from "../../ports/AtlasCredentialSource.js";
+import type {
+  AtlasAnswer,
+  AtlasCallOptions,
+  AtlasPeeringApi,
+  PeerCall,
+} from "../../ports/AtlasPeeringApi.js";
+import { AtlasUnavailableError, TokenEndpointError } from "../../ports/AtlasPeeringApi.js";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  TransportError,
+} from "../../ports/HttpTransport.js";
+import { type Authenticator, DigestAuthenticator } from "./digest/DigestAuthenticator.js";
+import { ServiceAccountAuthenticator } from "./oauth/ServiceAccountAuthenticator.js";
+import { isRetryableStatus, nextDelayMs, type RetryPolicy } from "./retry.js";
+
+/** The only resource version Atlas has for peering endpoints (docs/atlas-api.md §1.2). */
+export const ATLAS_V2_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
+
+export interface AtlasClientOptions {
+  transport: HttpTransport;
+  /** Used when the credentials do not name their own Atlas. */
+  defaultBaseUrl: string;
+  retry: RetryPolicy;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Told about each retry, for logs and metrics. */
+  onRetry?: (event: { attempt: number; status?: number; errorCode?: string; delayMs: number }) => void;
+}
+
+/**
+ * Attempt outcome: Atlas answered, or no answer came: the network failed, or a service account got no token
+ * for a reason that may pass (token endpoint rate limited or down), which is retried like a network failure.
+ */
+type Outcome = { answer: HttpResponse } | { failure: TransportError | TokenEndpointError };
+
+/**
+ * The Atlas Administration API client for peering connections: API keys over HTTP Digest (per-nonce counters,
+ * safe under concurrency) or service accounts with cached OAuth bearer tokens, both API generations, and
+ * bounded retries of 429/5xx/network failures with full-jitter backoff that honours `Retry-After` and never
+ * starts an attempt it could not finish before the deadline.
+ */
+export class AtlasClient implements AtlasPeeringApi {
+  private readonly authenticators = new Map<string, Authenticator>();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: AtlasClientOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  updatePeer(credentials: AtlasCredentials, call: PeerCall, body: string, options: AtlasCallOptions) {
+    return this.send(credentials, this.request("PATCH", credentials, call, body), options);
+  }
+
+  getPeer(credentials: AtlasCredentials, call: PeerCall, options: AtlasCallOptions) {
+    return this.send(credentials, this.request("GET", credentials, call), options);
+  }
+
+  private request(method: string, credentials: AtlasCredentials, call: PeerCall, body?: string): HttpRequest {
+    const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
+    const path = `/api/atlas/${call.apiVersion}/groups/${call.groupId}/peers/${call.peerId}`;
+    const params = new URLSearchParams();
+    if (call.query.pretty !== undefined) params.set("pretty", String(call.query.pretty));
+    if (call.query.envelope !== undefined) params.set("envelope", String(call.query.envelope));
+    const query = params.size > 0 ? `?${params}` : "";
+    const mediaType = call.apiVersion === "v2" ? ATLAS_V2_MEDIA_TYPE : "application/json";
+    const headers: Record<string, string> = { accept: mediaType, "user-agent": "atlas-peering-gateway" };
+    if (body !== undefined) headers["content-type"] = mediaType;
+    return body === undefined
+      ? { method, url: `${base}${path}${query}`, headers }
+      : { method, url: `${base}${path}${query}`, headers, body };
+  }
+
+  private async send(credentials: AtlasCredentials, request: HttpRequest, options: AtlasCallOptions) {
+    const started = this.now();
+    const auth = this.authenticatorFor(credentials);
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(auth, request, options.deadline);
+      const status = "answer" in outcome ? outcome.answer.status : undefined;
+      const retryable =
+        "failure" in outcome ? outcome.failure.retryable : isRetryableStatus(outcome.answer.status);
+      const delayMs = retryable ? this.delayBefore(attempt + 1, outcome, options.deadline) : undefined;
+      if (delayMs === undefined) return this.finish(outcome, attempt, started);
+      this.options.onRetry?.({
+        attempt,
+        delayMs,
+        ...(status === undefined ? {} : { status }),
+        ...("failure" in outcome ? { errorCode: failureCode(outcome.failure) } : {}),
+      });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async attempt(auth: Authenticator, request: HttpRequest, deadline: number): Promise<Outcome> {
+    const signal = AbortSignal.timeout(Math.max(1, deadline - this.now()));
+    try {
+      return { answer: await auth.send(this.options.transport, { ...request, signal }, { deadline }) };
+    } catch (error) {
+      if (error instanceof TransportError) return { failure: error };
+      // A refused service account is final: it surfaces as it is, there is no Atlas answer to give back.
+      if (error instanceof TokenEndpointError && error.retryable) return { failure: error };
+      throw error;
+    }
+  }
+
+  /** The wait before attempt `next`, or undefined when there is no budget (attempts or time) left for it. */
+  private delayBefore(next: number, outcome: Outcome, deadline: number): number | undefined {
+    if (next > this.options.retry.maxAttempts) return undefined;
+    const retryAfter = "answer" in outcome ? outcome.answer.headers["retry-after"] : undefined;
+    const tokenWaitMs = "failure" in outcome ? tokenRetryAfterMs(outcome.failure) : 0;
+    const backoff = nextDelayMs(next - 1, retryAfter, this.now(), this.options.retry, this.random);
+    const delay = Math.max(backoff, tokenWaitMs);
+    return this.now() + delay < deadline ? delay : undefined;
+  }
+
+  private finish(outcome: Outcome, attempts: number, started: number): AtlasAnswer {
+    if ("failure" in outcome) {
+      const { failure } = outcome;
+      const what =
+        failure instanceof TokenEndpointError
+          ? "Atlas's token endpoint gave no token"
+          : "Atlas could not be reached";
+      const waitMs = tokenRetryAfterMs(failure);
+      throw new AtlasUnavailableError(
+        `${what} after ${attempts} attempt(s) (${failureCode(failure)}).`,
+        undefined,
+        attempts,
+        waitMs > 0 ? Math.ceil(waitMs / 1000) : undefined,
+        { cause: failure },
+      );
+    }
+    return { ...outcome.answer, attempts, latencyMs: this.now() - started };
+  }
+
+  /**
+   * One authenticator per (kind, Atlas, credentials), so the digest nonce or the service account's token is
+   * reused across warm invocations. The key is a hash: the map never holds a secret in the clear.
+   */
+  private authenticatorFor(credentials: AtlasCredentials): Authenticator {
+    const baseUrl = credentials.baseUrl ?? this.options.defaultBaseUrl;
+    const [id, secret] =
+      credentials.kind === "apiKey"
+        ? [credentials.publicKey, credentials.privateKey]
+        : [credentials.clientId, credentials.clientSecret];
+    const fingerprint = createHash("sha256")
+      .update(`${credentials.kind}\0${baseUrl}\0${id}\0${secret}`)
+      .digest("hex");
+    let auth = this.authenticators.get(fingerprint);
+    if (!auth) {
+      if (this.authenticators.size >= 32) this.authenticators.clear();
+      auth = this.newAuthenticator(credentials, baseUrl);
+      this.authenticators.set(fingerprint, auth);
+    }
+    return auth;
+  }
+
+  private newAuthenticator(credentials: AtlasCredentials, baseUrl: string): Authenticator {
+    if (credentials.kind === "apiKey") {
+      return new DigestAuthenticator({ username: credentials.publicKey, password: credentials.privateKey });
+    }
+    const { clientId, clientSecret } = credentials;
+    // The client's own clock and sleep, so tests that drive the client drive token renewal too.
+    return new ServiceAccountAuthenticator(
+      { clientId, clientSecret, baseUrl },
+      { now: this.now, sleep: this.sleep },
+    );
+  }
+}
+
+/** The token endpoint's Retry-After, so the client never retries it sooner than asked; 0 otherwise. */
+function tokenRetryAfterMs(failure: TransportError | TokenEndpointError): number {
+  return failure instanceof TokenEndpointError ? (failure.retryAfterMs ?? 0) : 0;
+}
+
+/** The network error code, or the token endpoint's error code. */
+function failureCode(failure: TransportError | TokenEndpointError): string {
+  return failure instanceof TokenEndpointError ? failure.errorCode : failure.networkCode;
+}

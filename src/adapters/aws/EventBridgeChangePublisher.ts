@@ -1,0 +1,73 @@
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+} from "@aws-sdk/client-eventbridge";
+import type { ChangeView } from "../../domain/change/view.js";
+import type { ChangeEventPublisher, ChangeRejection } from "../../ports/ChangeNotifications.js";
+import {
+  CHANGE_EVENT_DETAIL_TYPE,
+  CHANGE_EVENT_SOURCE,
+  EventPublishError,
+  REJECTED_DETAIL_TYPE,
+} from "../../ports/ChangeNotifications.js";
+
+/** Options of {@link EventBridgeChangePublisher}. */
+export interface EventBridgeChangePublisherOptions {
+  client: EventBridgeClient;
+  eventBusName: string;
+}
+
+/** Publishes each change's public view, and each rejected request event, as one event on an EventBridge bus. */
+export class EventBridgeChangePublisher implements ChangeEventPublisher {
+  private readonly client: EventBridgeClient;
+  private readonly eventBusName: string;
+
+  constructor(options: EventBridgeChangePublisherOptions) {
+    this.client = options.client;
+    this.eventBusName = options.eventBusName;
+  }
+
+  /** Sends the event; rejects with {@link EventPublishError} when EventBridge did not take it. */
+  async publish(change: ChangeView): Promise<void> {
+    await this.put(CHANGE_EVENT_DETAIL_TYPE, change, `the event of change ${change.id}`);
+  }
+
+  /**
+   * Sends a `Peering Change Rejected` event on the same bus, so the sender's rule can route it back;
+   * rejects with {@link EventPublishError} as {@link publish} does.
+   */
+  async publishRejection(rejection: ChangeRejection): Promise<void> {
+    const what = `the rejection of event ${rejection.event.id ?? "(without id)"}`;
+    await this.put(REJECTED_DETAIL_TYPE, rejection, what);
+  }
+
+  /** Puts one entry; `what` names it in errors, which never carry the detail itself. */
+  private async put(detailType: string, detail: unknown, what: string): Promise<void> {
+    const where = `${what} on bus ${this.eventBusName}`;
+    let output: PutEventsCommandOutput;
+    try {
+      output = await this.client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              Source: CHANGE_EVENT_SOURCE,
+              DetailType: detailType,
+              Detail: JSON.stringify(detail),
+              EventBusName: this.eventBusName,
+              Resources: [],
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "UnknownError";
+      throw new EventPublishError(`Could not publish ${where}: ${name}.`, { cause: error });
+    }
+    // PutEvents answers 200 even when it refused an entry: the refusal is only in the per-entry results.
+    if ((output.FailedEntryCount ?? 0) > 0) {
+      const code = output.Entries?.[0]?.ErrorCode ?? "UnknownError";
+      throw new EventPublishError(`EventBridge refused ${where}: ${code}.`);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import type { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { ChangeRecord } from "../../domain/change/ChangeRecord.js";
+import { waitingForPersonMs } from "../../domain/change/durations.js";
+import type { AtlasCallSample, ChangeMetrics } from "../../ports/ChangeMetrics.js";
+
+/** The CloudWatch namespace of the gateway's metrics (the alarms in serverless.yml use it). */
+export const METRICS_NAMESPACE = "AtlasPeeringGateway";
+
+/**
+ * Change metrics as CloudWatch Embedded Metric Format lines, through Powertools Metrics. Each sample is its
+ * own single metric with its own dimensions and is written at once, so nothing waits for the end of the
+ * invocation and a crash loses at most the sample being written.
+ */
+export class PowertoolsChangeMetrics implements ChangeMetrics {
+  private metrics: Metrics | undefined;
+  private loading: Promise<Metrics> | undefined;
+  private readonly serviceName: string;
+
+  constructor(options: { serviceName: string; metrics?: Metrics }) {
+    this.serviceName = options.serviceName;
+    this.metrics = options.metrics;
+  }
+
+  stateEntered(change: ChangeRecord): void {
+    this.emit({ State: change.state, Channel: change.channel }, "ChangeStateEntered", "Count", 1);
+  }
+
+  atlasCall(sample: AtlasCallSample): void {
+    this.emit({ Operation: sample.operation }, "AtlasLatency", "Milliseconds", sample.latencyMs);
+    if (sample.attempts > 1)
+      this.emit({ Operation: sample.operation }, "AtlasRetries", "Count", sample.attempts - 1);
+    const failed = sample.status === undefined || sample.status >= 400;
+    if (failed) {
+      const errorCode =
+        sample.errorCode ?? (sample.status === undefined ? "NO_ANSWER" : `HTTP_${sample.status}`);
+      this.emit({ ErrorCode: errorCode }, "AtlasErrors", "Count", 1);
+    }
+  }
+
+  settled(change: ChangeRecord): void {
+    const end = change.updatedAt;
+    this.emit({ State: change.state }, "TimeToSettle", "Seconds", (end - change.createdAt) / 1000);
+    this.emit(
+      { State: change.state },
+      "TimeWaitingForPerson",
+      "Seconds",
+      waitingForPersonMs(change, end) / 1000,
+    );
+  }
+
+  pending(change: ChangeRecord, now: number): void {
+    this.emit({}, "PendingChangeAge", "Seconds", (now - change.createdAt) / 1000);
+  }
+
+  private emit(dimensions: Record<string, string>, name: string, unit: Unit, value: number): void {
+    if (this.metrics) {
+      write(this.metrics, dimensions, name, unit, value);
+      return;
+    }
+    // Powertools Metrics is loaded with the first sample, not at cold start; the sample is written then.
+    this.loading ??= import("./powertoolsMetrics.js").then(
+      ({ Metrics: MetricsClass }) =>
+        new MetricsClass({ namespace: METRICS_NAMESPACE, serviceName: this.serviceName }),
+    );
+    void this.loading.then((metrics) => {
+      this.metrics = metrics;
+      write(metrics, dimensions, name, unit, value);
+    });
+  }
+}
+
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+function write(
+  metrics: Metrics,
+  dimensions: Record<string, string>,
+  name: string,
+  unit: Unit,
+  value: number,
+): void {
+  try {
+    const single = metrics.singleMetric();
+    for (const [key, dimensionValue] of Object.entries(dimensions)) single.addDimension(key, dimensionValue);
+    single.addMetric(name, unit, value);
+  } catch {
+    // Metrics must never fail a change; a lost sample is acceptable.
+  }
+}

@@ -1,0 +1,231 @@
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { ChangeRecord } from "../../../domain/change/ChangeRecord.js";
+import type { ChangeQuery } from "../../../domain/change/listQuery.js";
+import { isTerminal } from "../../../domain/peering/status.js";
+import type {
+  ChangePage,
+  ChangeStore,
+  IdempotencyEntry,
+  PeerLockHolder,
+} from "../../../ports/ChangeStore.js";
+import { ChangeAlreadyExistsError, ChangeStoreError } from "../../../ports/ChangeStore.js";
+import {
+  decodeChange,
+  decodeIdempotency,
+  decodeLock,
+  encodeChange,
+  encodeIdempotency,
+  encodeLock,
+  type Item,
+} from "./codec.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { conditionalWrite, storeRead } from "./errors.js";
+import { dueQuery, projectPageQuery, projectSortKeyOf } from "./queries.js";
+import { changeKey, type ItemKey, idempotencyKey, lockKey, PK, projectSortKey } from "./table.js";
+
+/** Round trips one `list` call may make while a filter keeps pages short; then it returns a short page. */
+const MAX_LIST_ROUND_TRIPS = 10;
+/** Items a filtered `list` round trip evaluates: large enough that sparse filters need few round trips. */
+const DEFAULT_FILTERED_PAGE_SIZE = 100;
+/** Tries when a conflicting lock/key vanishes between our failed Put and our Get (released or expired). */
+const MAX_CONTENDED_ATTEMPTS = 5;
+
+export interface DynamoDbChangeStoreOptions {
+  /** Made by `createDocumentClient` (it must remove undefined values). */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Items a filtered `list` round trip evaluates (default 100); tests lower it to exercise continuation. */
+  filteredPageSize?: number;
+}
+
+/**
+ * {@link ChangeStore} on one DynamoDB table (see `table.ts`). Every write is a conditional Put or Delete, so
+ * concurrent and replayed writers are settled by DynamoDB, never by last-writer-wins. A lost condition is an
+ * answer (`false`, the holder, the existing entry); any other AWS failure is a {@link ChangeStoreError}.
+ */
+export class DynamoDbChangeStore implements ChangeStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly filteredPageSize: number;
+
+  constructor(options: DynamoDbChangeStoreOptions) {
+    this.doc = options.client;
+    this.tableName = options.tableName;
+    this.filteredPageSize = options.filteredPageSize ?? DEFAULT_FILTERED_PAGE_SIZE;
+  }
+
+  /** Stores a new change; throws {@link ChangeAlreadyExistsError} if its id is taken. */
+  async create(change: ChangeRecord): Promise<void> {
+    const stored = await this.put("PutItem (create change)", {
+      Item: encodeChange(change),
+      ConditionExpression: "attribute_not_exists(#pk)",
+      ExpressionAttributeNames: { "#pk": PK },
+    });
+    if (!stored) throw new ChangeAlreadyExistsError();
+  }
+
+  /** A strongly consistent read, so a writer always sees the version it must condition on. */
+  async get(id: string): Promise<ChangeRecord | undefined> {
+    const item = await this.getItem("GetItem (change)", changeKey(id));
+    return item ? decodeChange(item) : undefined;
+  }
+
+  /** Full replace conditional on the stored version; throws `RangeError` if `next.version` skips a step. */
+  async update(next: ChangeRecord, expectedVersion: number): Promise<boolean> {
+    if (next.version !== expectedVersion + 1) {
+      throw new RangeError(`update: next.version must be ${expectedVersion + 1}, not ${next.version}.`);
+    }
+    return this.put("PutItem (update change)", {
+      Item: encodeChange(next),
+      ConditionExpression: "#version = :expected",
+      ExpressionAttributeNames: { "#version": "version" },
+      ExpressionAttributeValues: { ":expected": expectedVersion },
+    });
+  }
+
+  /**
+   * Newest first through the `byProject` index. A filter is applied by DynamoDB after reading, so pages can
+   * come back short; this keeps reading (at most {@link MAX_LIST_ROUND_TRIPS} times) until `limit` changes are
+   * found. The cursor continues right after the last change returned, so nothing is skipped or repeated.
+   */
+  async list(query: ChangeQuery): Promise<ChangePage> {
+    assertLimit(query.limit, 100);
+    const filtered = query.peerId !== undefined || query.state !== undefined;
+    const items: ChangeRecord[] = [];
+    let after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    for (let trip = 0; trip < MAX_LIST_ROUND_TRIPS; trip++) {
+      const remaining = query.limit - items.length;
+      // Unfiltered, one extra item tells whether a next page exists (no empty last page).
+      const pageSize = filtered ? this.filteredPageSize : remaining + 1;
+      const input = projectPageQuery(this.tableName, query, pageSize, after);
+      const page = await storeRead("Query (list)", () => this.doc.send(new QueryCommand(input)));
+      const found = (page.Items ?? []).map(decodeChange);
+      items.push(...found.slice(0, remaining));
+      const more = found.length > remaining || page.LastEvaluatedKey !== undefined;
+      if (items.length === query.limit) return pageOf(items, more);
+      if (page.LastEvaluatedKey === undefined) return { items };
+      after = projectSortKeyOf(page.LastEvaluatedKey);
+    }
+    return after === undefined ? { items } : { items, cursor: encodeCursor(after) };
+  }
+
+  /** Oldest `nextCheckAt` first from the sparse `due` index: terminal changes are not in it at all. */
+  async due(now: number, limit: number): Promise<ChangeRecord[]> {
+    assertLimit(limit, Number.MAX_SAFE_INTEGER);
+    const input = dueQuery(this.tableName, now, limit);
+    const page = await storeRead("Query (due)", () => this.doc.send(new QueryCommand(input)));
+    // The index is kept in step with the item it projects; the filter only guards against a hand-edited item.
+    return (page.Items ?? []).map(decodeChange).filter((change) => !isTerminal(change.state));
+  }
+
+  /** Takes the lock unless anyone holds it, including `changeId` itself (the caller can tell by the holder). */
+  async acquirePeerLock(
+    groupId: string,
+    peerId: string,
+    changeId: string,
+    now: number,
+  ): Promise<{ acquired: true } | { acquired: false; holder: PeerLockHolder }> {
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
+      const taken = await this.put("PutItem (acquire lock)", {
+        Item: encodeLock(groupId, peerId, { changeId, since: now }),
+        ConditionExpression: "attribute_not_exists(#pk)",
+        ExpressionAttributeNames: { "#pk": PK },
+      });
+      if (taken) return { acquired: true };
+      const item = await this.getItem("GetItem (lock)", lockKey(groupId, peerId));
+      if (item) return { acquired: false, holder: decodeLock(item) };
+      // Released between our Put and our Get: the lock is free again, so try to take it.
+    }
+    throw new ChangeStoreError("The peering lock kept changing hands; gave up taking it.");
+  }
+
+  /** Hands the lock from a stale change to a new one, only if the stale one still holds it. */
+  async replacePeerLock(
+    groupId: string,
+    peerId: string,
+    fromChangeId: string,
+    toChangeId: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.put("PutItem (replace lock)", {
+      Item: encodeLock(groupId, peerId, { changeId: toChangeId, since: now }),
+      ConditionExpression: "#changeId = :from",
+      ExpressionAttributeNames: { "#changeId": "changeId" },
+      ExpressionAttributeValues: { ":from": fromChangeId },
+    });
+  }
+
+  /** Deletes the lock only if `changeId` holds it; a lock already gone or taken over is left alone. */
+  async releasePeerLock(groupId: string, peerId: string, changeId: string): Promise<void> {
+    await this.delete("DeleteItem (release lock)", {
+      Key: lockKey(groupId, peerId),
+      ConditionExpression: "#changeId = :id",
+      ExpressionAttributeNames: { "#changeId": "changeId" },
+      ExpressionAttributeValues: { ":id": changeId },
+    });
+  }
+
+  /**
+   * Stores the key unless a live entry exists. An expired entry counts as absent even before DynamoDB's TTL
+   * sweep deletes it (that can take days), hence `expiresAt < :now` in the condition.
+   */
+  async rememberIdempotencyKey(
+    entry: IdempotencyEntry,
+    nowSeconds: number,
+  ): Promise<{ stored: true } | { stored: false; existing: IdempotencyEntry }> {
+    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
+      const stored = await this.put("PutItem (remember key)", {
+        Item: encodeIdempotency(entry),
+        ConditionExpression: "attribute_not_exists(#pk) OR #expiresAt < :now",
+        ExpressionAttributeNames: { "#pk": PK, "#expiresAt": "expiresAt" },
+        ExpressionAttributeValues: { ":now": nowSeconds },
+      });
+      if (stored) return { stored: true };
+      const item = await this.getItem("GetItem (key)", idempotencyKey(entry.callerId, entry.key));
+      const existing = item ? decodeIdempotency(item) : undefined;
+      if (existing && existing.expiresAt >= nowSeconds) return { stored: false, existing };
+      // Deleted or expired between our Put and our Get: try to store it again.
+    }
+    throw new ChangeStoreError("The idempotency key kept changing; gave up remembering it.");
+  }
+
+  /** A conditional Put: true if written, false if the condition failed. */
+  private async put(operation: string, input: Omit<PutCommandInput, "TableName">): Promise<boolean> {
+    return conditionalWrite(operation, () =>
+      this.doc.send(new PutCommand({ ...input, TableName: this.tableName })),
+    );
+  }
+
+  /** A conditional Delete: true if deleted, false if the condition failed. */
+  private async delete(operation: string, input: Omit<DeleteCommandInput, "TableName">): Promise<boolean> {
+    return conditionalWrite(operation, () =>
+      this.doc.send(new DeleteCommand({ ...input, TableName: this.tableName })),
+    );
+  }
+
+  private async getItem(operation: string, key: ItemKey): Promise<Item | undefined> {
+    const input = { TableName: this.tableName, Key: key, ConsistentRead: true };
+    const answer = await storeRead(operation, () => this.doc.send(new GetCommand(input)));
+    return answer.Item;
+  }
+}
+
+/** A page, with a cursor after its last change when more may follow. */
+function pageOf(items: ChangeRecord[], more: boolean): ChangePage {
+  const last = items.at(-1);
+  return more && last ? { items, cursor: encodeCursor(projectSortKey(last.createdAt, last.id)) } : { items };
+}
+
+function assertLimit(limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new RangeError(`limit must be an integer from 1 to ${max}.`);
+  }
+}

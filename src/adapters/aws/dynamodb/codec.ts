@@ -1,0 +1,144 @@
+/**
+ * Change records, peering locks and idempotency entries to and from DynamoDB items (document-client form).
+ * Pure: no network. Decoding checks each field's type so a malformed item fails loudly, naming the field.
+ */
+
+import type { NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import type { AtlasObservation, ChangeRecord, Transition } from "../../../domain/change/ChangeRecord.js";
+import { operationOf } from "../../../domain/change/operations.js";
+import type { ReplyAddress } from "../../../domain/channels.js";
+import type { AtlasQuery } from "../../../domain/peering/request.js";
+import { isTerminal } from "../../../domain/peering/status.js";
+import type { IdempotencyEntry, PeerLockHolder } from "../../../ports/ChangeStore.js";
+import { ChangeStoreError } from "../../../ports/ChangeStore.js";
+import {
+  changeKey,
+  DUE_AT,
+  DUE_PARTITION,
+  DUE_PK,
+  idempotencyKey,
+  lockKey,
+  PROJECT_PK,
+  PROJECT_SK,
+  projectPartition,
+  projectSortKey,
+} from "./table.js";
+
+/** A DynamoDB item as the document client reads and writes it. */
+export type Item = Record<string, NativeAttributeValue>;
+
+/**
+ * The item of a change: the record's own fields plus its index keys. The `due` keys are written only while
+ * the change is not terminal and has a `nextCheckAt`, so a full replace drops it from the sweeper's index.
+ */
+export function encodeChange(record: ChangeRecord): Item {
+  const due = !isTerminal(record.state) && record.nextCheckAt !== undefined;
+  return {
+    ...record,
+    ...changeKey(record.id),
+    [PROJECT_PK]: projectPartition(record.groupId),
+    [PROJECT_SK]: projectSortKey(record.createdAt, record.id),
+    ...(due ? { [DUE_PK]: DUE_PARTITION, [DUE_AT]: record.nextCheckAt } : {}),
+  };
+}
+
+/** The record in a change item; index keys are dropped and absent optional fields stay absent. */
+export function decodeChange(item: Item): ChangeRecord {
+  const read = fieldReader(item, "change");
+  return {
+    id: read.string("id"),
+    version: read.number("version"),
+    callerId: read.string("callerId"),
+    channel: read.string("channel") as ChangeRecord["channel"],
+    groupId: read.string("groupId"),
+    peerId: read.string("peerId"),
+    provider: read.string("provider") as ChangeRecord["provider"],
+    operation: operationOf({ operation: read.optionalString("operation") }),
+    apiVersion: read.string("apiVersion") as ChangeRecord["apiVersion"],
+    query: read.map("query") as AtlasQuery,
+    desired: read.string("desired"),
+    ...optional("reason", read.optionalString("reason")),
+    ...optional("callbackUrl", read.optionalString("callbackUrl")),
+    ...optional("idempotencyKey", read.optionalString("idempotencyKey")),
+    ...optional("requestId", read.optionalString("requestId")),
+    ...optional("replyTo", replyAddressOf(item)),
+    state: read.string("state") as ChangeRecord["state"],
+    atlas: read.map("atlas") as AtlasObservation,
+    attempt: read.number("attempt"),
+    waitingChecks: read.number("waitingChecks"),
+    ...optional("nextCheckAt", read.optionalNumber("nextCheckAt")),
+    deadline: read.number("deadline"),
+    history: read.list("history") as Transition[],
+    createdAt: read.number("createdAt"),
+    updatedAt: read.number("updatedAt"),
+    ...optional("expiresAt", read.optionalNumber("expiresAt")),
+  };
+}
+
+/** The item of a peering's lock held by `changeId` since `since` (epoch ms). */
+export function encodeLock(groupId: string, peerId: string, holder: PeerLockHolder): Item {
+  return { ...lockKey(groupId, peerId), groupId, peerId, changeId: holder.changeId, since: holder.since };
+}
+
+/** Who holds a lock item. */
+export function decodeLock(item: Item): PeerLockHolder {
+  const read = fieldReader(item, "lock");
+  return { changeId: read.string("changeId"), since: read.number("since") };
+}
+
+/** The item of a remembered Idempotency-Key (`expiresAt` is also its TTL). */
+export function encodeIdempotency(entry: IdempotencyEntry): Item {
+  return { ...idempotencyKey(entry.callerId, entry.key), ...entry };
+}
+
+/** The entry in an idempotency item. */
+export function decodeIdempotency(item: Item): IdempotencyEntry {
+  const read = fieldReader(item, "idempotency");
+  return {
+    callerId: read.string("callerId"),
+    key: read.string("key"),
+    bodyHash: read.string("bodyHash"),
+    changeId: read.string("changeId"),
+    expiresAt: read.number("expiresAt"),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when the value is absent (exactOptionalPropertyTypes: never `undefined`). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Typed reads of an item's fields; a wrong type throws naming the field, never its value. */
+function fieldReader(item: Item, kind: string) {
+  const fail = (name: string): never => {
+    throw new ChangeStoreError(`A stored ${kind} item is malformed: field ${name}.`);
+  };
+  const check = <T>(name: string, ok: (value: unknown) => value is T): T =>
+    ok(item[name]) ? item[name] : fail(name);
+  const absentOr = <T>(name: string, ok: (value: unknown) => value is T): T | undefined =>
+    item[name] === undefined || item[name] === null ? undefined : check(name, ok);
+  return {
+    string: (name: string) => check(name, isString),
+    number: (name: string) => check(name, isNumber),
+    optionalString: (name: string) => absentOr(name, isString),
+    optionalNumber: (name: string) => absentOr(name, isNumber),
+    map: (name: string) => check(name, isMap),
+    list: (name: string) => check(name, Array.isArray),
+  };
+}
+
+const isString = (value: unknown): value is string => typeof value === "string";
+const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Where to reply: `replyTo`, or the `slackResponseUrl` of records written before replies were channel-neutral. */
+function replyAddressOf(item: Item): ReplyAddress | undefined {
+  const reply = item.replyTo as Partial<ReplyAddress> | undefined;
+  if (typeof reply?.channel === "string" && typeof reply.url === "string") {
+    return { channel: reply.channel, url: reply.url };
+  }
+  return typeof item.slackResponseUrl === "string"
+    ? { channel: "slack", url: item.slackResponseUrl }
+    : undefined;
+}

@@ -1,0 +1,28 @@
+import type { ChangeView } from "../../domain/change/view.js";
+import type { ChangeReplier } from "../../ports/ChangeReplies.js";
+import { changeMessage } from "./messages.js";
+import type { SlackReplies } from "./SlackResponseUrlReplies.js";
+
+const HEADLINES: Record<string, string> = {
+  WAITING_FOR_USER: "Atlas is waiting for someone to act on the cloud side",
+  SUCCEEDED: "The peering change is done",
+  FAILED: "The peering change failed",
+  REJECTED: "Atlas refused the peering change",
+  TIMED_OUT: "The peering change timed out",
+  CANCELLED: "The peering change was cancelled",
+};
+
+/** Posts a change's progress to the slash command's `response_url`, as an ephemeral Block Kit message. */
+export class SlackChangeReplier implements ChangeReplier {
+  readonly channel = "slack" as const;
+
+  constructor(private readonly replies: SlackReplies) {}
+
+  reply(url: string, view: ChangeView): Promise<boolean> {
+    const message = {
+      ...changeMessage(view, HEADLINES[view.state] ?? `The change is ${view.state}`),
+      response_type: "ephemeral" as const,
+    };
+    return this.replies.post(url, message);
+  }
+}

@@ -1,0 +1,121 @@
+import type { Caller } from "../../access/callers.js";
+import { mayChange } from "../../access/policy.js";
+import { READ_PEER } from "../../domain/change/operations.js";
+import { mergeFields } from "../../domain/change/plan.js";
+import { toView } from "../../domain/change/view.js";
+import { parseObject } from "../../domain/json.js";
+import { validatePeeringSettings, validatePeerPath } from "../../domain/peering/request.js";
+import { type Provider, providerOf } from "../../domain/peering/settings.js";
+import { admitChange } from "../../usecases/admitChange.js";
+import { callAtlas } from "../../usecases/atlasCall.js";
+import { audit } from "../../usecases/audit.js";
+import { readAndPlan } from "../../usecases/readAndPlan.js";
+import { slackRefusalText } from "./answers.js";
+import type { SlashCommand } from "./command.js";
+import type { SlackDeps } from "./deps.js";
+import { changeMessage, planMessage, refusalMessage, type SlackMessage, usageMessage } from "./messages.js";
+
+type ChangeAction = {
+  kind: "update" | "plan";
+  groupId: string;
+  peerId: string;
+  fields: Record<string, string>;
+};
+
+/**
+ * `update` / `plan`: reads the peer, fills in every field the user did not type, validates the whole body
+ * with Atlas's rules, and either shows the plan or submits the change (channel `slack`), whose progress and
+ * outcome go to the command's `response_url`.
+ */
+export async function slackChange(
+  action: ChangeAction,
+  command: SlashCommand,
+  caller: Caller,
+  requestId: string,
+  deps: SlackDeps,
+  deadline: number,
+): Promise<SlackMessage> {
+  const ids = validatePeerPath(action);
+  if (!ids.ok)
+    return usageMessage(ids.errors.map((e) => `${e.path.replace("path.", "")} ${e.message}`).join("; "));
+  const refused = (reason: string, detail: string) =>
+    audit(deps, {
+      requestId,
+      channel: "slack",
+      callerId: caller.id,
+      outcome: "refused",
+      reason,
+      detail,
+      groupId: action.groupId,
+      peerId: action.peerId,
+      asked: action.fields,
+    });
+  // Checked before the peer is read (for `plan` too): a caller outside its grants learns nothing about the peer.
+  // `admitChange` makes the same check again, as it does for every channel.
+  if (!mayChange(caller, action.groupId, action.peerId)) {
+    await refused("forbidden", "caller outside its projects");
+    return refusalMessage(`Sorry, you may not change peer ${action.peerId} in project ${action.groupId}.`);
+  }
+  const call = { groupId: action.groupId, peerId: action.peerId, apiVersion: "v2" as const, query: {} };
+  const read = await callAtlas(deps, call, READ_PEER, deadline);
+  if (!read.answer || read.answer.status >= 300) {
+    const why = read.answer ? `Atlas answered ${read.answer.status}` : "Atlas could not be reached";
+    return refusalMessage(`Could not read peer ${action.peerId}: ${why}. Nothing was changed.`);
+  }
+  const current = parseObject(read.answer.body);
+  const merged = mergeFields(current, action.fields);
+  // Partial: Atlas leaves accepterRegionName null for a VPC in the container's region, so a merged body may lack it.
+  const valid = validatePeeringSettings(merged, "partial");
+  if (!valid.ok) {
+    await refused("validation", valid.errors.map((e) => e.path).join(", "));
+    return refusalMessage(
+      `That change is not valid: ${valid.errors.map((e) => `${e.path} ${e.message}`).join("; ")}. Nothing was changed.`,
+    );
+  }
+  const provider: Provider = providerOf(valid.value);
+  if (action.kind === "plan") {
+    const { plan } = await readAndPlan(call, provider, merged, deps, deadline, current);
+    return planMessage(plan, action);
+  }
+  return submit({ call, provider, merged, current, command, caller, requestId }, deps, deadline);
+}
+
+async function submit(
+  input: {
+    call: { groupId: string; peerId: string; apiVersion: "v2"; query: Record<string, never> };
+    provider: Provider;
+    merged: Record<string, unknown>;
+    current: Record<string, unknown>;
+    command: SlashCommand;
+    caller: Caller;
+    requestId: string;
+  },
+  deps: SlackDeps,
+  deadline: number,
+): Promise<SlackMessage> {
+  try {
+    const outcome = await admitChange(
+      {
+        caller: input.caller,
+        channel: "slack",
+        ...input.call,
+        provider: input.provider,
+        body: JSON.stringify(input.merged),
+        requestId: input.requestId,
+        reason: `Slack ${input.command.command} by ${input.command.userName ?? input.command.userId}`,
+        replyTo: { channel: "slack", url: input.command.responseUrl },
+        knownPeer: input.current,
+      },
+      deps,
+      deadline,
+    );
+    return changeMessage(
+      toView(outcome.change),
+      `Change ${outcome.change.id} accepted: ${outcome.change.state}`,
+    );
+  } catch (error) {
+    const text = slackRefusalText(error);
+    if (text === undefined) throw error;
+    return refusalMessage(text);
+  }
+}

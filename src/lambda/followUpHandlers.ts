@@ -1,0 +1,69 @@
+import * as z from "zod/mini";
+import {
+  handleRequestedEvent,
+  type RequestedEventOutcome,
+} from "../channels/eventbridge/handleRequestedEvent.js";
+import type { ChangeDeps } from "../usecases/ChangeDeps.js";
+import { type RecheckOutcome, recheckChange } from "../usecases/recheckChange.js";
+import { type SweepOptions, sweepOverdue } from "../usecases/sweepOverdue.js";
+import {
+  addLambdaContext,
+  deadlineOf,
+  type InLambda,
+  type LambdaContext,
+  withCorrelation,
+} from "./invocation.js";
+
+/** The Scheduler target input: exactly what `EventBridgeRecheckScheduler` puts in `Input`. */
+const recheckEvent = z.object({
+  changeId: z.string().check(z.minLength(1), z.maxLength(64)),
+  attempt: z.int().check(z.nonnegative()),
+});
+
+/**
+ * The re-check Lambda, invoked asynchronously by a one-time EventBridge Scheduler schedule with
+ * `{changeId, attempt}`. A malformed event is logged and dropped (retrying it cannot help); any other failure
+ * is thrown. Lambda accepted the invocation, so Lambda (not Scheduler) retries it (`maximumRetryAttempts` in
+ * serverless.yml) and then sends it to the function's on-failure destination, the recheck DLQ. Scheduler's own
+ * DLQ only gets invocations Scheduler could not hand to Lambda at all. Either way the sweeper re-checks the
+ * change later. The change id is the correlation id.
+ */
+export function makeRecheckHandler(deps: InLambda<ChangeDeps>) {
+  return async (event: unknown, context: LambdaContext): Promise<RecheckOutcome | { kind: "invalid" }> => {
+    addLambdaContext(deps.logger, context);
+    const parsed = recheckEvent.safeParse(event);
+    if (!parsed.success) {
+      deps.logger.error("ignoring a malformed re-check event", {
+        issues: parsed.error.issues.map((i) => i.message),
+      });
+      return { kind: "invalid" };
+    }
+    return withCorrelation(deps.logger, parsed.data.changeId, () =>
+      recheckChange(parsed.data, deps, deadlineOf(deps, context)),
+    );
+  };
+}
+
+/**
+ * The events Lambda: consumes `Peering Change Requested` events from the gateway's bus. Invalid or refused
+ * events are answered with `Peering Change Rejected` and return normally; other failures throw (retried by
+ * Lambda, then its on-failure destination, the events DLQ). The event id is the correlation id.
+ */
+export function makeEventsHandler(deps: InLambda<ChangeDeps>) {
+  return async (event: unknown, context: LambdaContext): Promise<RequestedEventOutcome> => {
+    addLambdaContext(deps.logger, context);
+    const id =
+      typeof event === "object" && event && "id" in event ? String((event as { id: unknown }).id) : "unknown";
+    return withCorrelation(deps.logger, id, () =>
+      handleRequestedEvent(event, deps, deadlineOf(deps, context)),
+    );
+  };
+}
+
+/** The sweeper Lambda, run every few minutes by an EventBridge rule: re-checks overdue changes. */
+export function makeSweeperHandler(deps: InLambda<ChangeDeps>, options: SweepOptions) {
+  return async (_event: unknown, context: LambdaContext) => {
+    addLambdaContext(deps.logger, context);
+    return sweepOverdue(deps, options, deadlineOf(deps, context));
+  };
+}

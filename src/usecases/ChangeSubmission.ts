@@ -1,0 +1,25 @@
+import type { Caller } from "../access/callers.js";
+import type { Channel, ReplyAddress } from "../domain/channels.js";
+import type { Provider } from "../domain/peering/settings.js";
+import type { PeerCall } from "../ports/AtlasPeeringApi.js";
+
+/** A validated, authorised change, ready to record and forward. `body` is what Atlas receives, byte for byte. */
+export interface ChangeSubmission {
+  caller: Caller;
+  channel: Channel;
+  call: PeerCall;
+  provider: Provider;
+  body: string;
+  requestId: string;
+  reason?: string;
+  callbackUrl?: string;
+  idempotencyKey?: string;
+  replyTo?: ReplyAddress;
+  /** The peer as Atlas returned it moments ago (Slack reads it to fill in fields): spares a second GET. */
+  knownPeer?: Record<string, unknown>;
+  /**
+   * False for the Atlas-compatible drop-in routes: no planning read, Atlas judges the PATCH itself (as it would
+   * without the gateway), and the request costs one Atlas round trip, not two. Default true.
+   */
+  plan?: boolean;
+}

@@ -1,0 +1,147 @@
+import * as z from "zod/mini";
+import { type ErrorKind, GatewayError } from "../domain/errors.js";
+
+/** The configuration is missing something or has a value of the wrong form. */
+export class ConfigError extends GatewayError {
+  readonly kind: ErrorKind = "misconfigured";
+  readonly code = "configuration";
+  readonly title = "The gateway's configuration is not valid";
+}
+
+const int = (fallback: number, min: number, max: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+
+const seconds = (fallback: number) =>
+  z._default(z.coerce.number().check(z.positive("must be a positive number")), fallback);
+
+const projectSecretMap = z.pipe(
+  z.string(),
+  z.transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.issues.push({ code: "custom", message: "must be a JSON object", input: text });
+      return z.NEVER;
+    }
+  }),
+);
+
+const schema = z.object({
+  ATLAS_SECRET_ID: z.string().check(z.minLength(1)),
+  ATLAS_SECRET_IDS_BY_PROJECT: z.optional(
+    z.pipe(
+      projectSecretMap,
+      z.record(z.string().check(z.regex(/^[a-f0-9]{24}$/)), z.string().check(z.minLength(1))),
+    ),
+  ),
+  CALLERS_SECRET_ID: z.string().check(z.minLength(1)),
+  ATLAS_BASE_URL: z._default(z.url({ protocol: /^https?$/ }), "https://cloud.mongodb.com"),
+  SECRETS_MAX_AGE_SECONDS: int(300, 0, 86_400),
+  ATLAS_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
+  ATLAS_HEADERS_TIMEOUT_MS: int(15_000, 100, 120_000),
+  ATLAS_BODY_TIMEOUT_MS: int(15_000, 100, 120_000),
+  ATLAS_MAX_ATTEMPTS: int(4, 1, 10),
+  ATLAS_RETRY_BASE_MS: int(250, 1, 60_000),
+  ATLAS_RETRY_MAX_MS: int(8_000, 1, 300_000),
+  DEADLINE_MARGIN_MS: int(1_500, 0, 60_000),
+  SIGNATURE_TOLERANCE_SECONDS: int(300, 1, 3_600),
+  MAX_BODY_BYTES: int(16_384, 256, 1_048_576),
+  CHANGES_TABLE: z.string().check(z.minLength(3)),
+  SCHEDULE_GROUP: z.string().check(z.minLength(1)),
+  RECHECK_FUNCTION_ARN: z.string().check(z.regex(/^arn:/, "must be an ARN")),
+  SCHEDULER_ROLE_ARN: z.string().check(z.regex(/^arn:/, "must be an ARN")),
+  RECHECK_DLQ_ARN: z.string().check(z.regex(/^arn:/, "must be an ARN")),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), "default"),
+  // Seconds may be fractional: the local stack runs the same cadence fast.
+  RECHECK_DELAY_SECONDS: seconds(60),
+  RECHECK_HUMAN_WAIT_MAX_SECONDS: seconds(300),
+  CHANGE_DEADLINE_HOURS: seconds(168),
+  SWEEP_GRACE_SECONDS: seconds(120),
+  SLACK_SIGNING_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+  AUDIT_RETENTION_DAYS: int(400, 1, 3_650),
+  // Hosts a Slack response_url may name. Only Slack's by default; the local stack adds its loopback receiver.
+  SLACK_REPLY_HOSTS: z._default(
+    z.string().check(z.regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i)),
+    "hooks.slack.com",
+  ),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), "atlas-peering-gateway"),
+  POWERTOOLS_LOG_LEVEL: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** The gateway's configuration, read once from the environment at cold start. */
+export interface Config {
+  atlasSecretId: string;
+  atlasSecretIdsByProject: Record<string, string>;
+  callersSecretId: string;
+  atlasBaseUrl: string;
+  secretsMaxAgeSeconds: number;
+  atlasTimeouts: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number };
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  deadlineMarginMs: number;
+  signatureToleranceSeconds: number;
+  maxBodyBytes: number;
+  changesTable: string;
+  scheduler: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string };
+  eventBusName: string;
+  cadence: { recheckDelayMs: number; humanWaitMaxMs: number; deadlineMs: number };
+  sweepGraceMs: number;
+  /** Secrets Manager id of the Slack app's signing secret; Slack commands are refused without it. */
+  slackSigningSecretId?: string;
+  auditRetentionDays: number;
+  slackReplyHosts: string[];
+  logging: { serviceName: string; logLevel?: string };
+}
+
+/**
+ * Parses the environment. Throws {@link ConfigError} naming every missing or malformed variable, so a bad
+ * deployment fails at cold start with a message that says what to fix.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    atlasSecretId: e.ATLAS_SECRET_ID,
+    atlasSecretIdsByProject: e.ATLAS_SECRET_IDS_BY_PROJECT ?? {},
+    callersSecretId: e.CALLERS_SECRET_ID,
+    atlasBaseUrl: e.ATLAS_BASE_URL.replace(/\/+$/, ""),
+    secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
+    atlasTimeouts: {
+      connectTimeoutMs: e.ATLAS_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: e.ATLAS_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.ATLAS_BODY_TIMEOUT_MS,
+    },
+    retry: {
+      maxAttempts: e.ATLAS_MAX_ATTEMPTS,
+      baseDelayMs: e.ATLAS_RETRY_BASE_MS,
+      maxDelayMs: e.ATLAS_RETRY_MAX_MS,
+    },
+    deadlineMarginMs: e.DEADLINE_MARGIN_MS,
+    signatureToleranceSeconds: e.SIGNATURE_TOLERANCE_SECONDS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    changesTable: e.CHANGES_TABLE,
+    scheduler: {
+      groupName: e.SCHEDULE_GROUP,
+      targetArn: e.RECHECK_FUNCTION_ARN,
+      roleArn: e.SCHEDULER_ROLE_ARN,
+      deadLetterArn: e.RECHECK_DLQ_ARN,
+    },
+    eventBusName: e.EVENT_BUS_NAME,
+    cadence: {
+      recheckDelayMs: e.RECHECK_DELAY_SECONDS * 1000,
+      humanWaitMaxMs: e.RECHECK_HUMAN_WAIT_MAX_SECONDS * 1000,
+      deadlineMs: e.CHANGE_DEADLINE_HOURS * 3_600_000,
+    },
+    sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    slackReplyHosts: e.SLACK_REPLY_HOSTS.split(","),
+    logging: {
+      serviceName: e.POWERTOOLS_SERVICE_NAME,
+      ...(e.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: e.POWERTOOLS_LOG_LEVEL }),
+    },
+    ...(e.SLACK_SIGNING_SECRET_ID === undefined ? {} : { slackSigningSecretId: e.SLACK_SIGNING_SECRET_ID }),
+  };
+}

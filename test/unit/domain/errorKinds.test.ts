@@ -1,0 +1,150 @@
+import { readdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { CallerRegistryError } from "../../../src/access/callers.js";
+import { AuthenticationError, ForbiddenError } from "../../../src/access/errors.js";
+import { SecretUnavailableError } from "../../../src/adapters/aws/SecretsManagerSecrets.js";
+import {
+  MalformedJsonError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  UnsupportedMediaTypeError,
+} from "../../../src/channels/common/errors.js";
+import { describeProblem } from "../../../src/channels/common/problem.js";
+import { EVENT_DECISION_BY_KIND } from "../../../src/channels/eventbridge/answers.js";
+import { SLACK_ANSWER_BY_KIND, slackRefusalText } from "../../../src/channels/slack/answers.js";
+import { ERROR_KINDS, GatewayError } from "../../../src/domain/errors.js";
+import { RequestValidationError } from "../../../src/domain/validation.js";
+import { AtlasCredentialsError } from "../../../src/ports/AtlasCredentialSource.js";
+import {
+  AtlasUnavailableError,
+  DigestError,
+  TokenEndpointError,
+} from "../../../src/ports/AtlasPeeringApi.js";
+import { EventPublishError } from "../../../src/ports/ChangeNotifications.js";
+import {
+  ChangeAlreadyExistsError,
+  ChangeStoreError,
+  InvalidChangeCursorError,
+} from "../../../src/ports/ChangeStore.js";
+import { TransportError } from "../../../src/ports/HttpTransport.js";
+import { SchedulingError } from "../../../src/ports/RecheckScheduler.js";
+import { SlackSecretError } from "../../../src/ports/SlackSigningSecrets.js";
+import {
+  CallbackNotAllowedError,
+  ChangeBusyError,
+  ChangeEndedError,
+  ChangeInFlightError,
+  ChangeNotFoundError,
+  ChangeRefusedError,
+  IdempotencyKeyReusedError,
+} from "../../../src/usecases/errors.js";
+import { ConfigError } from "../../../src/wiring/config.js";
+
+const SRC = join(import.meta.dirname, "../../../src");
+
+/** One instance of every error class the gateway raises (a new class must be added here to pass). */
+const SAMPLES: Record<string, () => GatewayError> = {
+  AuthenticationError: () => new AuthenticationError("no credentials"),
+  ForbiddenError: () => new ForbiddenError("not this project"),
+  CallerRegistryError: () => new CallerRegistryError("callers secret malformed"),
+  SecretUnavailableError: () => new SecretUnavailableError("unreadable", "secret x could not be read"),
+  MalformedJsonError: () => new MalformedJsonError("bad JSON"),
+  MethodNotAllowedError: () => new MethodNotAllowedError(["PATCH"]),
+  PayloadTooLargeError: () => new PayloadTooLargeError("too big"),
+  RouteNotFoundError: () => new RouteNotFoundError("nothing here"),
+  UnsupportedMediaTypeError: () => new UnsupportedMediaTypeError("text/plain"),
+  RequestValidationError: () => new RequestValidationError([{ path: "vpcId", message: "is not a VPC id" }]),
+  AtlasCredentialsError: () => new AtlasCredentialsError("missing", "secret x does not exist"),
+  AtlasUnavailableError: () => new AtlasUnavailableError("Atlas could not be reached", 503, 4),
+  DigestError: () => new DigestError("unsupported algorithm"),
+  TokenEndpointError: () => new TokenEndpointError("refused", "TOKEN_REFUSED", false, 401),
+  EventPublishError: () => new EventPublishError("bus failed"),
+  ChangeStoreError: () => new ChangeStoreError("GetItem failed"),
+  ChangeAlreadyExistsError: () => new ChangeAlreadyExistsError(),
+  InvalidChangeCursorError: () => new InvalidChangeCursorError(),
+  TransportError: () => new TransportError("ECONNRESET", { code: "ECONNRESET", retryable: true }),
+  SchedulingError: () => new SchedulingError("CreateSchedule failed"),
+  SlackSecretError: () => new SlackSecretError("missing", "gw/slack", "secret gw/slack does not exist"),
+  CallbackNotAllowedError: () => new CallbackNotAllowedError("host not allowed"),
+  ChangeBusyError: () => new ChangeBusyError("chg-1"),
+  ChangeEndedError: () => new ChangeEndedError("chg-1", "SUCCEEDED"),
+  ChangeInFlightError: () => new ChangeInFlightError("chg-1"),
+  ChangeNotFoundError: () => new ChangeNotFoundError("chg-1"),
+  ChangeRefusedError: () => new ChangeRefusedError("Azure fields cannot change"),
+  IdempotencyKeyReusedError: () => new IdempotencyKeyReusedError("chg-1"),
+  ConfigError: () => new ConfigError("CHANGES_TABLE: required"),
+};
+/** Bases that are never thrown themselves. */
+const ABSTRACT = new Set(["HttpProblemError"]);
+const CALLERS_FAULT = new Set([
+  "invalid",
+  "unauthenticated",
+  "forbidden",
+  "not-found",
+  "conflict",
+  "refused",
+]);
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)]),
+    ),
+  );
+  return nested.flat().filter((file) => file.endsWith(".ts"));
+}
+
+/** Every exported class of src/ that extends GatewayError, by name, with the file that exports it. */
+async function errorClasses(): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const file of await sourceFiles(SRC)) {
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(module)) {
+      if (typeof value === "function" && value.prototype instanceof GatewayError && !ABSTRACT.has(name)) {
+        found.set(name, relative(SRC, file));
+      }
+    }
+  }
+  return found;
+}
+
+describe("errors by kind", () => {
+  it("every error class of src/ has a sample here, so none can skip the checks below", async () => {
+    const classes = await errorClasses();
+    const missing = [...classes].filter(([name]) => !(name in SAMPLES));
+    expect(missing.map(([name, file]) => `${name} (${file})`)).toEqual([]);
+    expect(classes.size).toBe(Object.keys(SAMPLES).length);
+  }, 30_000);
+
+  it.each(Object.entries(SAMPLES))("%s has a kind, a stable code and a title", (_name, make) => {
+    const error = make();
+    expect(ERROR_KINDS).toContain(error.kind);
+    expect(error.code).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(error.title.length).toBeGreaterThan(3);
+  });
+
+  it.each(Object.entries(SAMPLES))(
+    "%s is answered by every channel, never as an unmapped 500",
+    (_n, make) => {
+      const error = make();
+      const problem = describeProblem(error);
+      expect(problem.slug).toBe(error.code);
+      if (CALLERS_FAULT.has(error.kind)) expect(problem.status).toBeLessThan(500);
+      else expect(problem.status).toBeGreaterThanOrEqual(500);
+      expect(SLACK_ANSWER_BY_KIND[error.kind]).toBeDefined();
+      if (SLACK_ANSWER_BY_KIND[error.kind] === "tell") expect(slackRefusalText(error)).toContain(error.title);
+      expect(EVENT_DECISION_BY_KIND[error.kind]).toBe(CALLERS_FAULT.has(error.kind) ? "reject" : "retry");
+    },
+  );
+
+  it("keeps the gateway's own failures off the caller: Atlas keys refused and the store down are 5xx", () => {
+    expect(describeProblem(new AtlasCredentialsError("malformed", "bad keys")).status).toBe(500);
+    expect(describeProblem(new ChangeStoreError("down")).status).toBe(503);
+    expect(describeProblem(new AtlasUnavailableError("no answer", undefined, 4)).status).toBe(504);
+    expect(describeProblem(new Error("bug")).slug).toBe("internal");
+  });
+});
