@@ -1,6 +1,7 @@
-import { type ChangeState, isTerminal, type PeerStatus, stateForPeer } from "../peering/status.js";
+import { type ChangeState, isTerminal, type PeerStatus } from "../peering/status.js";
 import type { AtlasObservation, ChangeRecord, Transition } from "./ChangeRecord.js";
 import { type CadencePolicy, delayBeforeNextCheck, nextCheckTime } from "./cadence.js";
+import { type ChangeOperation, OPERATION_RULES } from "./operations.js";
 
 /** Terminal records are kept this long, then expire (TTL). */
 export const RETENTION_SECONDS = 90 * 24 * 60 * 60;
@@ -19,8 +20,12 @@ export type AtlasOutcome =
  * final (REJECTED) and an outage means "send it again later". Afterwards, the peer vanishing (404) is a
  * failure, and outages or other refusals of a GET leave the state as it is: the next check will tell.
  */
-export function stateAfter(current: ChangeState, outcome: AtlasOutcome): ChangeState {
-  if (outcome.kind === "peer") return stateForPeer(outcome.peer);
+export function stateAfter(
+  current: ChangeState,
+  outcome: AtlasOutcome,
+  operation: ChangeOperation = "update",
+): ChangeState {
+  if (outcome.kind === "peer") return OPERATION_RULES[operation].stateForPeer(outcome.peer);
   if (current === "RETRYING") return outcome.kind === "refused" ? "REJECTED" : "RETRYING";
   if (outcome.kind === "refused" && outcome.httpStatus === 404) return "FAILED";
   return current;
@@ -37,7 +42,7 @@ export function applyOutcome(
   now: number,
   policy: CadencePolicy,
 ): ChangeRecord {
-  let state = stateAfter(change.state, outcome);
+  let state = stateAfter(change.state, outcome, change.operation);
   if (!isTerminal(state) && now >= change.deadline) state = "TIMED_OUT";
   const atlas = observation(change.atlas, outcome);
   const waitingChecks = state === "WAITING_FOR_USER" ? change.waitingChecks + 1 : 0;

@@ -1,3 +1,5 @@
+import { type ChangeState, type PeerStatus, stateForPeer } from "../peering/status.js";
+
 /**
  * What a change asks of Atlas. Today one operation: `update` (PATCH the peer's settings). A later operation
  * (deleting a peering, accepting one) adds its name here and its row below, instead of the code guessing the
@@ -16,15 +18,15 @@ export const READ_PEER: AtlasRequest = { method: "GET" };
 interface OperationRules {
   /** The request that carries the operation out (the first send, and a re-send while RETRYING). */
   send(change: { desired: string }): AtlasRequest;
-  /** Whether Atlas's peer status means the operation is done (`AVAILABLE` for an update). */
-  settledBy(peerStatus: string | undefined): boolean;
+  /** The change's state once Atlas answered with the peer (an update is done when the peer is AVAILABLE). */
+  stateForPeer(peer: PeerStatus): ChangeState;
 }
 
 /** Per operation: what is sent, and which peer status ends it. */
 export const OPERATION_RULES: Record<ChangeOperation, OperationRules> = {
   update: {
     send: (change) => ({ method: "PATCH", body: change.desired }),
-    settledBy: (status) => status === "AVAILABLE",
+    stateForPeer,
   },
 };
 

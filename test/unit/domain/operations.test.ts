@@ -30,8 +30,8 @@ describe("the explicit operation of a change", () => {
   it("sends an update as a PATCH of the desired body, and reads the peer with a GET", () => {
     expect(OPERATION_RULES.update.send(RECORD)).toEqual({ method: "PATCH", body: RECORD.desired });
     expect(READ_PEER).toEqual({ method: "GET" });
-    expect(OPERATION_RULES.update.settledBy("AVAILABLE")).toBe(true);
-    expect(OPERATION_RULES.update.settledBy("PENDING_ACCEPTANCE")).toBe(false);
+    expect(OPERATION_RULES.update.stateForPeer({ status: "AVAILABLE" })).toBe("SUCCEEDED");
+    expect(OPERATION_RULES.update.stateForPeer({ status: "PENDING_ACCEPTANCE" })).toBe("WAITING_FOR_USER");
   });
 
   it("round-trips through the store, and records written before operations existed are updates", () => {
