@@ -1,8 +1,14 @@
-import { applyOutcome } from "../domain/change/lifecycle.js";
+import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
+import {
+  type AtlasOutcome,
+  applyOutcome,
+  claimResend,
+  peerHoldsDesired,
+} from "../domain/change/lifecycle.js";
 import { OPERATION_RULES, READ_PEER } from "../domain/change/operations.js";
 import { isTerminal } from "../domain/peering/status.js";
 import type { RecheckRequest } from "../ports/RecheckScheduler.js";
-import { callAtlas } from "./atlasCall.js";
+import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import { persistChange } from "./persistChange.js";
 
@@ -14,11 +20,19 @@ export type RecheckOutcome =
       reason: "unknown change" | "already ended" | "stale attempt" | "moved on concurrently";
     };
 
+/** What one re-check learnt: the outcome to apply, the record it applies to, and what was sent. */
+interface Looked {
+  base: ChangeRecord;
+  outcome: AtlasOutcome;
+  sent: Array<"GET" | "PATCH">;
+}
+
 /**
- * One re-check of a change: while Atlas has not accepted the PATCH (RETRYING) it is sent again; otherwise the
- * peer is read with a GET. What was seen is recorded and the next check scheduled. A re-check for an attempt
- * the change has moved past (a duplicate or late EventBridge delivery, or the sweeper and the schedule both
- * firing) does nothing: the attempt number and the conditional write make each attempt apply at most once.
+ * One re-check of a change: the peer is read with a GET; while Atlas has not accepted the PATCH (RETRYING) it
+ * is sent again only if the peer does not hold the desired settings yet. What was seen is recorded and the
+ * next check scheduled. A re-check for an attempt the change has moved past (a duplicate or late EventBridge
+ * delivery, or the sweeper and the schedule both firing) does nothing: the attempt number and the conditional
+ * writes make each attempt apply at most once, and send at most one PATCH.
  */
 export async function recheckChange(
   request: RecheckRequest,
@@ -31,25 +45,51 @@ export async function recheckChange(
   if (change.attempt !== request.attempt) return { kind: "skipped", reason: "stale attempt" };
   // The request that created the change is the correlation id of every log line about it, across functions.
   deps.logger.setCorrelationId(change.requestId ?? change.id);
-  const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion, query: {} };
-  // RETRYING: Atlas never took the operation, so it is sent again; otherwise the peer is read.
-  const send = change.state === "RETRYING" ? OPERATION_RULES[change.operation].send(change) : READ_PEER;
-  const result = await callAtlas(
-    deps,
-    send.method === "GET" ? call : { ...call, query: change.query },
-    send,
-    deadline,
-  );
-  const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
-  if (!(await persistChange(change, next, deps))) return { kind: "skipped", reason: "moved on concurrently" };
+  const looked = await look(change, deps, deadline);
+  if (!looked) return { kind: "skipped", reason: "moved on concurrently" };
+  const next = applyOutcome(looked.base, looked.outcome, deps.now(), deps.cadence);
+  if (!(await persistChange(looked.base, next, deps)))
+    return { kind: "skipped", reason: "moved on concurrently" };
   deps.logger.info("change re-checked", {
     changeId: change.id,
     attempt: request.attempt,
-    sent: send.method,
+    sent: looked.sent.join("+"),
     atlasStatus: next.atlas.status,
     atlasHttpStatus: next.atlas.httpStatus,
     from: change.state,
     state: next.state,
+    ...(next.retryingChecks ? { retryingChecks: next.retryingChecks } : {}),
   });
   return { kind: "checked", state: next.state, attempt: next.attempt };
+}
+
+/**
+ * Reads the peer, then, while RETRYING and only if the read says the operation has not taken effect, claims
+ * the attempt and re-sends it. Reading first is what keeps a PATCH that landed before a crash from being sent
+ * again. Undefined when another re-check claimed the attempt first (it sends; this one must not).
+ */
+async function look(change: ChangeRecord, deps: ChangeDeps, deadline: number): Promise<Looked | undefined> {
+  const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion };
+  const read = await callAtlas(deps, { ...call, query: {} }, READ_PEER, deadline);
+  if (change.state !== "RETRYING" || !mustResend(change, read))
+    return { base: change, outcome: read.outcome, sent: ["GET"] };
+  const claim = claimResend(change, deps.now(), deps.cadence);
+  if (!(await deps.store.update(claim, change.version))) {
+    deps.logger.info("another re-check is re-sending this change", { changeId: change.id });
+    return undefined;
+  }
+  const send = OPERATION_RULES[change.operation].send(change);
+  const result = await callAtlas(deps, { ...call, query: change.query }, send, deadline);
+  return { base: claim, outcome: result.outcome, sent: ["GET", send.method] };
+}
+
+/**
+ * Whether a RETRYING change must be sent again after the read. Not when Atlas did not answer the read either:
+ * a blind re-send is what duplicated PATCHes, so the change waits (backing off) for an answer. When Atlas
+ * refused the read, the PATCH is sent so that Atlas's answer to it, not to the GET, decides the change.
+ */
+function mustResend(change: ChangeRecord, read: AtlasCallResult): boolean {
+  if (read.outcome.kind === "unavailable") return false;
+  if (read.outcome.kind === "refused") return true;
+  return !peerHoldsDesired(change.desired, read.answer?.body ?? "");
 }

@@ -65,6 +65,11 @@ export interface ChangeRecord {
   attempt: number;
   /** Consecutive checks that found a person must act (drives the backoff while waiting). */
   waitingChecks: number;
+  /**
+   * Consecutive checks that found Atlas had not accepted the PATCH (drives the backoff while RETRYING).
+   * Absent once Atlas took the change, and on records written before it was kept: then 0.
+   */
+  retryingChecks?: number;
   /** Epoch ms of the next check; absent once terminal. */
   nextCheckAt?: number;
   /** Epoch ms after which the change is TIMED_OUT. */

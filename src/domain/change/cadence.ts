@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ChangeState } from "../peering/status.js";
 
 /** How often to look at a change, by situation. All in milliseconds. */
@@ -11,24 +12,51 @@ export interface CadencePolicy {
 }
 
 /**
+ * The ceiling of the backoff while Atlas has not accepted the PATCH (RETRYING). A constant rather than a
+ * setting: an Atlas outage lasts minutes to hours, so an hour keeps a change that waits out a long one down to
+ * about 2 PATCHes an hour while still noticing recovery within the hour. Never below the re-check delay.
+ */
+export const RETRYING_MAX_DELAY_MS = 60 * 60 * 1000;
+
+/**
  * The wait before the next check. While Atlas works: the re-check delay. While a person must act: doubling
  * from the re-check delay up to the ceiling (people take minutes to hours; polling every few seconds as
- * Terraform does buys nothing). While the PATCH is not accepted yet: the re-check delay, but never sooner
- * than Atlas's `Retry-After`.
+ * Terraform does buys nothing). While the PATCH is not accepted yet: exponential backoff with full jitter
+ * across a window from the floor (the re-check delay, or Atlas's `Retry-After` if longer) to a ceiling
+ * doubling from the re-check delay up to {@link RETRYING_MAX_DELAY_MS}: an outage or a rate limit is not
+ * helped by being asked every minute for a week, and jitter keeps the changes it caught from returning in step.
  *
- * @param waitingChecks consecutive checks (including this one) that found a person must act
+ * @param checks consecutive checks (including this one) in this state: `waitingChecks` or `retryingChecks`
+ * @param jitter where in the RETRYING window to land, in [0, 1) (see {@link jitterFor})
  */
 export function delayBeforeNextCheck(
   state: ChangeState,
   policy: CadencePolicy,
-  waitingChecks: number,
+  checks: number,
   retryAfterMs?: number,
+  jitter = 0,
 ): number {
   if (state === "WAITING_FOR_USER") {
-    const doubled = policy.recheckDelayMs * 2 ** Math.max(0, waitingChecks - 1);
-    return Math.max(policy.recheckDelayMs, Math.min(policy.humanWaitMaxMs, doubled));
+    return Math.max(policy.recheckDelayMs, Math.min(policy.humanWaitMaxMs, doubled(policy, checks)));
   }
-  return Math.max(policy.recheckDelayMs, retryAfterMs ?? 0);
+  const floor = Math.max(policy.recheckDelayMs, retryAfterMs ?? 0);
+  if (state !== "RETRYING") return floor;
+  const ceiling = Math.min(Math.max(policy.recheckDelayMs, RETRYING_MAX_DELAY_MS), doubled(policy, checks));
+  return ceiling <= floor ? floor : Math.floor(floor + jitter * (ceiling - floor));
+}
+
+/** The re-check delay doubled once per check after the first. */
+function doubled(policy: CadencePolicy, checks: number): number {
+  return policy.recheckDelayMs * 2 ** Math.max(0, checks - 1);
+}
+
+/**
+ * The jitter of a change's attempt: a number in [0, 1) derived from its id and attempt number. Deterministic
+ * rather than `Math.random()`: the domain stays pure and testable without injecting a source, a duplicate
+ * re-check computes the same schedule, and distinct change ids still spread out across the window.
+ */
+export function jitterFor(changeId: string, attempt: number): number {
+  return createHash("sha256").update(`${changeId}#${attempt}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** The time of the next check: after the delay, but never past the deadline (the last check is at it). */

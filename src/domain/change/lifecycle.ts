@@ -1,6 +1,7 @@
+import { parseObject } from "../json.js";
 import { type ChangeState, isTerminal, type PeerStatus } from "../peering/status.js";
 import type { AtlasObservation, ChangeRecord, Transition } from "./ChangeRecord.js";
-import { type CadencePolicy, delayBeforeNextCheck, nextCheckTime } from "./cadence.js";
+import { type CadencePolicy, delayBeforeNextCheck, jitterFor, nextCheckTime } from "./cadence.js";
 import { type ChangeOperation, OPERATION_RULES } from "./operations.js";
 
 /** Terminal records are kept this long, then expire (TTL). */
@@ -45,19 +46,52 @@ export function applyOutcome(
   let state = stateAfter(change.state, outcome, change.operation);
   if (!isTerminal(state) && now >= change.deadline) state = "TIMED_OUT";
   const atlas = observation(change.atlas, outcome);
-  const waitingChecks = state === "WAITING_FOR_USER" ? change.waitingChecks + 1 : 0;
-  const note = noteFor(outcome, state);
-  const next = withState(change, state, now, atlas, note);
-  next.waitingChecks = waitingChecks;
+  const next = withState(change, state, now, atlas, noteFor(outcome, state));
+  next.waitingChecks = state === "WAITING_FOR_USER" ? change.waitingChecks + 1 : 0;
+  delete next.retryingChecks;
+  if (state === "RETRYING") next.retryingChecks = (change.retryingChecks ?? 0) + 1;
   if (!isTerminal(state)) {
     const retryAfterMs = outcome.kind === "unavailable" ? outcome.retryAfterMs : undefined;
-    next.nextCheckAt = nextCheckTime(
-      now,
-      delayBeforeNextCheck(state, policy, waitingChecks, retryAfterMs),
-      change.deadline,
-    );
+    const checks = state === "RETRYING" ? (next.retryingChecks ?? 1) : next.waitingChecks;
+    // Seeded by the attempt the next check carries, so each step of one change lands elsewhere in its window.
+    const jitter = jitterFor(change.id, next.attempt);
+    const delay = delayBeforeNextCheck(state, policy, checks, retryAfterMs, jitter);
+    next.nextCheckAt = nextCheckTime(now, delay, change.deadline);
   }
   return next;
+}
+
+/**
+ * The write that claims a re-send before the PATCH goes out: the attempt moves on, so a duplicate re-check
+ * (it carries the old attempt) is stale from here on, and of concurrent ones only the one whose conditional
+ * write wins sends. The next check stays due, so if the function dies during the PATCH the sweeper finds the
+ * change and reads the peer first. Nothing is recorded in the history: nothing was learnt yet.
+ */
+export function claimResend(change: ChangeRecord, now: number, policy: CadencePolicy): ChangeRecord {
+  return {
+    ...change,
+    version: change.version + 1,
+    attempt: change.attempt + 1,
+    updatedAt: now,
+    nextCheckAt: nextCheckTime(now, policy.recheckDelayMs, change.deadline),
+  };
+}
+
+/**
+ * Whether the peer (Atlas's GET body) already holds every setting of the change's desired body, so that a
+ * PATCH that landed before the gateway could record it is followed rather than sent again (an AWS re-send
+ * re-opens a peering the owner already accepted). Only the fields in the desired body are compared, exactly:
+ * a null `accepterRegionName` may mean "the container's region", but that region is not known here, so it
+ * counts as a mismatch and the PATCH is sent. `providerName` absent on either side is AWS, as Atlas reads it.
+ */
+export function peerHoldsDesired(desired: string, peerBody: string): boolean {
+  const wanted = parseObject(desired);
+  const peer = parseObject(peerBody);
+  const fields = Object.entries(wanted);
+  if (fields.length === 0) return false;
+  return fields.every(([field, value]) =>
+    field === "providerName" ? (peer.providerName ?? "AWS") === (value ?? "AWS") : peer[field] === value,
+  );
 }
 
 /** Moves a change to `state` (CANCELLED by a caller, for instance), recording the transition. */

@@ -35,6 +35,7 @@ describe("following a change", () => {
   it("re-sends a PATCH Atlas could not take, then follows the peer to SUCCEEDED, announcing each milestone", async () => {
     const atlas = new FakeAtlas(
       unavailable,
+      peer("AVAILABLE"), // the read before the re-send: the peer does not hold the desired settings
       peer("INITIATING"),
       peer("PENDING_ACCEPTANCE", { connectionId: "pcx-9" }),
       peer("AVAILABLE"),
@@ -42,14 +43,15 @@ describe("following a change", () => {
     const { deps, scheduler, events, store, advance } = fakeChangeDeps({ atlas });
     const first = await submitChange(submission, deps, FAR);
     expect(first.change).toMatchObject({ state: "RETRYING", attempt: 1 });
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    for (let i = 0; i < 3; i++) {
       advance(60_000);
+      const attempt = store.changes.get("chg-1")?.attempt ?? 0;
       expect(await recheckChange({ changeId: "chg-1", attempt }, deps, FAR)).toMatchObject({
         kind: "checked",
       });
     }
-    expect(atlas.changeCalls.map((c) => c.method)).toEqual(["PATCH", "PATCH", "GET", "GET"]);
-    expect(atlas.changeCalls[1]?.body).toBe(BODY);
+    expect(atlas.changeCalls.map((c) => c.method)).toEqual(["PATCH", "GET", "PATCH", "GET", "GET"]);
+    expect(atlas.changeCalls[2]?.body).toBe(BODY);
     const final = store.changes.get("chg-1");
     expect(final).toMatchObject({
       state: "SUCCEEDED",
@@ -63,7 +65,8 @@ describe("following a change", () => {
       "SUCCEEDED",
     ]);
     expect(final?.history[1]?.note).toBe("Atlas unavailable: SERVICE_UNAVAILABLE");
-    expect(scheduler.scheduled.map((s) => s.attempt)).toEqual([1, 2, 3]);
+    // The re-send claimed attempt 2 before its PATCH, so its outcome is attempt 3.
+    expect(scheduler.scheduled.map((s) => s.attempt)).toEqual([1, 3, 4]);
     expect(events.events.map((e) => e.state)).toEqual(["WAITING_FOR_USER", "SUCCEEDED"]);
     expect(events.events[0]?.nextAction).toContain(
       "Accept VPC peering connection pcx-9 in AWS account 123456789012",

@@ -66,6 +66,7 @@ export function decodeChange(item: Item): ChangeRecord {
     atlas: read.map("atlas") as AtlasObservation,
     attempt: read.number("attempt"),
     waitingChecks: read.number("waitingChecks"),
+    ...optional("retryingChecks", read.optionalNumber("retryingChecks")),
     ...optional("nextCheckAt", read.optionalNumber("nextCheckAt")),
     deadline: read.number("deadline"),
     history: read.list("history") as Transition[],
