@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { DigestOutcome, DigestVerifier } from "./digestVerifier.js";
 import { AtlasHttpError, atlasError, fail, UNAUTHORIZED_BODY } from "./errors.js";
-import type { FaultEffects, FaultQueue, StatusFaultSpec } from "./faults.js";
+import type { FaultEffects, FaultQueue, RefusalCode, StatusFaultSpec } from "./faults.js";
 import { sendTokenAnswer, TOKEN_PATH, TOKEN_RATE_LIMIT, type TokenIssuer } from "./oauth.js";
 import { handlePeerRoute, parsePeerRoute } from "./peerRoutes.js";
 import type { PeerStore } from "./peers.js";
@@ -37,8 +37,23 @@ function retryAfter(seconds: number | undefined): Record<string, string> {
   return seconds === undefined ? {} : { "Retry-After": String(seconds) };
 }
 
+/**
+ * A refusal fault's error, its `%s` filled as Atlas would: the peer and project from the path, the caller's
+ * address for an access-list refusal. A 400 has no field to blame, so it names the fault itself.
+ */
+function refusalError(code: RefusalCode, path: string, clientAddress: string): AtlasHttpError {
+  const route = parsePeerRoute(path);
+  if (code === "PEER_NOT_FOUND")
+    return new AtlasHttpError(atlasError(code, route?.peerId ?? "", route?.groupId ?? ""));
+  if (code === "IP_ADDRESS_NOT_ON_WHITELIST") return new AtlasHttpError(atlasError(code, clientAddress));
+  return new AtlasHttpError(atlasError(code, code === "INVALID_ATTRIBUTE" ? "(injected fault)" : ""));
+}
+
 /** The Atlas error a status fault answers with. */
-export function faultError(spec: StatusFaultSpec, path: string): AtlasHttpError {
+export function faultError(spec: StatusFaultSpec, path: string, clientAddress = "127.0.0.1"): AtlasHttpError {
+  if (spec.status === 400 || spec.status === 403 || spec.status === 404) {
+    return refusalError(spec.errorCode as RefusalCode, path, clientAddress);
+  }
   if (spec.status === 500)
     return new AtlasHttpError(atlasError("UNEXPECTED_ERROR"), retryAfter(spec.retryAfterSeconds));
   if (spec.status === 503) {
@@ -65,8 +80,8 @@ function sendChallenge(res: ServerResponse, challenge: string, headers: Record<s
   });
 }
 
-function route(deps: AtlasApiDeps, req: SimRequest, fault: StatusFaultSpec | undefined) {
-  if (fault !== undefined) throw faultError(fault, req.path);
+function route(deps: AtlasApiDeps, req: SimRequest, fault: StatusFaultSpec | undefined, client?: string) {
+  if (fault !== undefined) throw faultError(fault, req.path, client);
   const peerRoute = parsePeerRoute(req.path);
   if (peerRoute === undefined) return fail("RESOURCE_NOT_FOUND", req.path);
   return handlePeerRoute(deps.store, req, peerRoute);
@@ -142,7 +157,7 @@ export async function handleAtlasApi(
   const format = formatFromQuery(req.query);
   const statusFault = effects.outcome?.kind === "status" ? effects.outcome.spec : undefined;
   try {
-    const answer = route(deps, req, statusFault);
+    const answer = route(deps, req, statusFault, res.socket?.remoteAddress);
     sendAtlas(res, answer.status, answer.body, format, answer.contentType, headers);
   } catch (error) {
     if (!(error instanceof AtlasHttpError)) throw error;

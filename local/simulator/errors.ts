@@ -24,6 +24,9 @@ const CATALOGUE = {
   ],
   INVALID_VERSION_DATE: [400, "There is no version number in the request."],
   MALFORMED_JSON: [400, "Received JSON is malformed."],
+  // The API key's (or service account's) IP access list refusing the caller, under Atlas's legacy names.
+  IP_ADDRESS_NOT_ON_WHITELIST: [403, "IP address %s is not allowed to access this resource."],
+  ORG_REQUIRES_WHITELIST: [403, "This organization requires access through a whitelist of ip ranges."],
   GROUP_NOT_FOUND: [404, "No group with ID %s exists."],
   INVALID_GROUP_ID: [404, "An invalid group ID %s was specified."],
   INVALID_PEER_ID: [404, "An invalid peer ID %s was specified."],
@@ -53,6 +56,7 @@ export type AtlasErrorCode = keyof typeof CATALOGUE;
 const REASONS: Readonly<Record<number, string>> = {
   400: "Bad Request",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
   406: "Not Acceptable",

@@ -1,4 +1,4 @@
-import type { FaultMatch, FaultSpec, RateLimitCode } from "./faults.js";
+import { type FaultMatch, type FaultSpec, type RateLimitCode, REFUSAL_CODES } from "./faults.js";
 
 /**
  * Validation of fault rules coming from JSON (the control endpoint) or from callers of the in-process API.
@@ -16,7 +16,7 @@ export class FaultSpecError extends Error {
 
 const MAX_COUNT = 1_000_000;
 const MAX_LATENCY_MS = 120_000;
-const FAULT_STATUSES = [500, 503, 429] as const;
+const FAULT_STATUSES = [500, 503, 429, 400, 403, 404] as const;
 const RATE_LIMIT_CODES: readonly RateLimitCode[] = ["RATE_LIMITED", "RATE_LIMITED_TOKEN_BUCKET"];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -64,18 +64,32 @@ function parseStatusFault(body: Record<string, unknown>): FaultSpec {
   const status = FAULT_STATUSES.find((candidate) => candidate === body.status);
   if (status === undefined) throw new FaultSpecError(`"status" must be one of ${FAULT_STATUSES.join(", ")}`);
   const retryAfterSeconds = integerIn(body, "retryAfterSeconds", 0, 86_400);
-  const errorCode = body.errorCode;
-  if (errorCode !== undefined && (status !== 429 || !RATE_LIMIT_CODES.includes(errorCode as RateLimitCode))) {
-    throw new FaultSpecError(`"errorCode" is only for 429 and must be one of ${RATE_LIMIT_CODES.join(", ")}`);
-  }
+  const errorCode = checkErrorCode(status, body.errorCode);
   return withCommon(
     {
       status,
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-      ...(errorCode === undefined ? {} : { errorCode: errorCode as RateLimitCode }),
+      ...(errorCode === undefined ? {} : { errorCode }),
     },
     body,
   );
+}
+
+/** The rule's `errorCode`: optional for 429, required for a refusal (which has no default), absent otherwise. */
+function checkErrorCode(status: (typeof FAULT_STATUSES)[number], errorCode: unknown) {
+  if (status === 400 || status === 403 || status === 404) {
+    const codes: readonly string[] = REFUSAL_CODES[status];
+    if (typeof errorCode !== "string" || !codes.includes(errorCode)) {
+      throw new FaultSpecError(`"status" ${status} needs an "errorCode", one of ${codes.join(", ")}`);
+    }
+    return errorCode as (typeof REFUSAL_CODES)[typeof status][number];
+  }
+  if (errorCode !== undefined && (status !== 429 || !RATE_LIMIT_CODES.includes(errorCode as RateLimitCode))) {
+    throw new FaultSpecError(
+      `"errorCode" is only for 429 (${RATE_LIMIT_CODES.join(", ")}) or a 400/403/404 refusal`,
+    );
+  }
+  return errorCode as RateLimitCode | undefined;
 }
 
 /** Validates a fault rule and returns it typed; throws {@link FaultSpecError} on the first problem. */

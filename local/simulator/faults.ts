@@ -4,8 +4,24 @@
  * combine with the other two, so "slow, then 503" can be rehearsed.
  */
 
-/** Statuses a fault can answer with. */
-export type FaultStatus = 500 | 503 | 429;
+/** Statuses a fault can answer with: outages, and the refusals a client must not retry (with an `errorCode`). */
+export type FaultStatus = 500 | 503 | 429 | RefusalStatus;
+
+/** Refusal statuses a fault can answer with; each needs one of its {@link REFUSAL_CODES}. */
+export type RefusalStatus = 400 | 403 | 404;
+
+/**
+ * The refusals a fault can rehearse: a 400 the gateway's validation would not catch, the API key's IP access
+ * list refusing the caller (docs/atlas-api.md §2.2; Atlas's legacy names, still sent), the peer gone.
+ */
+export const REFUSAL_CODES = {
+  400: ["INVALID_ATTRIBUTE"],
+  403: ["IP_ADDRESS_NOT_ON_WHITELIST", "ORG_REQUIRES_WHITELIST"],
+  404: ["PEER_NOT_FOUND"],
+} as const satisfies Record<RefusalStatus, readonly string[]>;
+
+/** An error code a refusal fault answers with. */
+export type RefusalCode = (typeof REFUSAL_CODES)[RefusalStatus][number];
 
 /** The two rate-limit error codes Atlas uses (docs/atlas-api.md §2.3). */
 export type RateLimitCode = "RATE_LIMITED" | "RATE_LIMITED_TOKEN_BUCKET";
@@ -22,8 +38,11 @@ export interface StatusFaultSpec {
   count?: number;
   /** Sent as `Retry-After`; 429 always carries one (default 10 s). */
   retryAfterSeconds?: number;
-  /** 429 only; defaults to RATE_LIMITED_TOKEN_BUCKET on v2 paths and RATE_LIMITED on v1.0 ones. */
-  errorCode?: RateLimitCode;
+  /**
+   * 429: defaults to RATE_LIMITED_TOKEN_BUCKET on v2 paths and RATE_LIMITED on v1.0 ones. 400/403/404: required,
+   * one of that status's {@link REFUSAL_CODES}.
+   */
+  errorCode?: RateLimitCode | RefusalCode;
   match?: FaultMatch;
 }
 

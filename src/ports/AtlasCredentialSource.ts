@@ -27,8 +27,11 @@ export interface AtlasServiceAccount {
   baseUrl?: string;
 }
 
-/** What the gateway authenticates to Atlas with: API keys or a service account. */
-export type AtlasCredentials = AtlasApiKey | AtlasServiceAccount;
+/**
+ * What the gateway authenticates to Atlas with: API keys or a service account, and, when the source knows it,
+ * the id of the secret they were read from, so an operator told "Atlas refused them" knows which to fix.
+ */
+export type AtlasCredentials = (AtlasApiKey | AtlasServiceAccount) & { secretId?: string };
 
 /** Why the Atlas keys could not be had. `unreadable` may heal on retry; the others need an operator. */
 export type CredentialsProblem = "missing" | "malformed" | "unreadable" | "not-configured";
@@ -51,5 +54,37 @@ export class AtlasCredentialsError extends GatewayError {
   /** `unreadable` may heal on retry (AWS failing); the others need an operator. */
   get kind(): ErrorKind {
     return this.problem === "unreadable" ? "unavailable" : "misconfigured";
+  }
+}
+
+/**
+ * Atlas refused the gateway's own credentials even after they were read afresh: a 401, or the key's IP access
+ * list refusing the gateway (403 `IP_ADDRESS_NOT_ON_WHITELIST`, `ORG_REQUIRES_WHITELIST`…). This is never the
+ * caller's fault, so it is never answered as Atlas's 401/403 (a drop-in caller would read "your token is
+ * bad"); an operator must fix the secret or the access list, and the change waits for that as RETRYING. The
+ * message names the secret's id (or the project, when the source does not say), never a value.
+ */
+export class AtlasCredentialsRefusedError extends GatewayError {
+  readonly kind: ErrorKind = "misconfigured";
+  readonly code: string = "atlas-credentials-refused";
+  readonly title: string = "Atlas refused the gateway's credentials";
+  constructor(
+    readonly groupId: string,
+    readonly status: number,
+    readonly errorCode?: string,
+    readonly secretId?: string,
+  ) {
+    const secret = secretId ? `secret ${secretId}` : `the Atlas secret of project ${groupId}`;
+    const why = errorCode ? `${status} ${errorCode}` : String(status);
+    super(
+      `Atlas refused the gateway's Atlas credentials (${secret}) for project ${groupId} with ${why}, ` +
+        "even after the secret was read again: an operator must fix the secret or its API access list. " +
+        "The change is kept and sent again.",
+    );
+  }
+
+  /** Atlas's status and code, as the gateway records them on the change (the caller's own token is fine). */
+  override details(): Record<string, unknown> {
+    return { atlas: { httpStatus: this.status, ...(this.errorCode ? { errorCode: this.errorCode } : {}) } };
   }
 }

@@ -71,13 +71,15 @@ export class AtlasUnavailableError extends GatewayError {
 /** Parses an Atlas error body leniently: Atlas errors are JSON, but a proxy in between may answer HTML. */
 export function parseAtlasErrorBody(body: string): AtlasErrorBody | undefined {
   try {
-    const value: unknown = JSON.parse(body);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as AtlasErrorBody)
-      : undefined;
+    return atlasErrorBodyOf(JSON.parse(body));
   } catch {
     return undefined;
   }
+}
+
+/** An already parsed value (the `content` of an `envelope=true` answer) as an Atlas error body, if it is one. */
+export function atlasErrorBodyOf(value: unknown): AtlasErrorBody | undefined {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as AtlasErrorBody) : undefined;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface AtlasCallSample {
   errorCode?: string;
   latencyMs: number;
   attempts: number;
+  /** Atlas refused the gateway's own credentials (401, IP access list) even after a fresh read of the secret. */
+  credentialsRefused?: boolean;
 }
 
 /** What operators watch (CloudWatch metrics in AWS, nothing locally). Never throws. */

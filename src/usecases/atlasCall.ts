@@ -1,12 +1,12 @@
+import { type AtlasVerdict, atlasVerdict } from "../domain/atlasEnvelope.js";
 import type { AtlasOutcome } from "../domain/change/lifecycle.js";
 import type { AtlasRequest } from "../domain/change/operations.js";
-import { parseJson } from "../domain/json.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import { retryAfterMs } from "../domain/retryAfter.js";
-import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
-import { AtlasCredentialsError } from "../ports/AtlasCredentialSource.js";
+import type { AtlasCredentialSource, AtlasCredentials } from "../ports/AtlasCredentialSource.js";
+import { AtlasCredentialsError, AtlasCredentialsRefusedError } from "../ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
-import { AtlasUnavailableError, parseAtlasErrorBody, TokenEndpointError } from "../ports/AtlasPeeringApi.js";
+import { AtlasUnavailableError, atlasErrorBodyOf, TokenEndpointError } from "../ports/AtlasPeeringApi.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 
 export interface AtlasCallDeps {
@@ -16,19 +16,41 @@ export interface AtlasCallDeps {
   metrics?: ChangeMetrics;
 }
 
-/** Atlas's raw answer (when there was one) and what it means for the change. */
+/** Atlas's raw answer (when there was one the caller may see) and what it means for the change. */
 export interface AtlasCallResult {
   answer?: AtlasAnswer;
   outcome: AtlasOutcome;
-  /** The failure behind an `unavailable` outcome without an answer (keys missing, network down). */
+  /** The failure behind an `unavailable` outcome without an answer (keys missing or refused, network down). */
   error?: Error;
 }
 
 /**
- * Sends the operation's request (a PATCH) or the GET with the project's keys. When Atlas answers 401 the keys may have
- * been rotated: they are fetched once more, bypassing the cache, and the call is made once more. Failures to
- * reach Atlas or to load the keys become an `unavailable` outcome, so the change is tried again later
- * instead of being lost; other errors propagate.
+ * The 403s that refuse the gateway's key itself, not the change: its IP access list (docs/atlas-api.md §2.2,
+ * under Atlas's legacy names and the current ones). Any other 403 is the project forbidding something.
+ */
+const CREDENTIAL_403_CODES = new Set([
+  "IP_ADDRESS_NOT_ON_WHITELIST",
+  "ORG_REQUIRES_WHITELIST",
+  "RESOURCE_REQUIRES_WHITELIST",
+  "IP_ADDRESS_NOT_ON_ACCESS_LIST",
+  "ORG_REQUIRES_ACCESS_LIST",
+  "RESOURCE_REQUIRES_ACCESS_LIST",
+]);
+
+/** Whether Atlas refused the gateway's credentials (any 401, or an access-list 403) rather than the change. */
+function refusesCredentials(verdict: AtlasVerdict): boolean {
+  if (verdict.status === 401) return true;
+  const code = atlasErrorBodyOf(verdict.content)?.errorCode;
+  return verdict.status === 403 && code !== undefined && CREDENTIAL_403_CODES.has(code);
+}
+
+/**
+ * Sends the operation's request (a PATCH) or the GET with the project's keys. When Atlas refuses the keys
+ * (401, access list) they may have been rotated: they are fetched once more, bypassing the cache, and the call
+ * is made once more; still refused, the gateway's credentials are the problem (see
+ * {@link AtlasCredentialsRefusedError}). Atlas's outcome is read from the envelope when `envelope=true` was
+ * asked for. Failures to reach Atlas or to load the keys become an `unavailable` outcome, so the change is
+ * tried again later instead of being lost; other errors propagate.
  */
 export async function callAtlas(
   deps: AtlasCallDeps,
@@ -36,23 +58,15 @@ export async function callAtlas(
   request: AtlasRequest,
   deadline: number,
 ): Promise<AtlasCallResult> {
+  const enveloped = call.query.envelope === true;
   try {
-    const send = async (refresh: boolean) => {
-      const keys = await deps.credentials.credentialsFor(call.groupId, { refresh });
-      return request.method === "GET"
-        ? deps.atlas.getPeer(keys, call, { deadline })
-        : deps.atlas.updatePeer(keys, call, request.body, { deadline });
-    };
-    // A 401 from Atlas, or the token endpoint refusing the service account: the secret may have been rotated.
-    let answer = await send(false).catch((error: unknown) => {
-      if (error instanceof TokenEndpointError && !error.retryable) return send(true);
-      throw error;
-    });
-    if (answer.status === 401) answer = await send(true);
-    const outcome = outcomeOf(answer, deps.now());
+    const { answer, keys } = await sendWithFreshKeys(deps, call, request, deadline);
+    const verdict = atlasVerdict(answer, enveloped);
+    if (refusesCredentials(verdict)) return credentialsRefused(deps, call, request, answer, verdict, keys);
+    const outcome = outcomeOf(answer, deps.now(), enveloped);
     deps.metrics?.atlasCall({
       operation: request.method,
-      status: answer.status,
+      status: verdict.status,
       latencyMs: answer.latencyMs,
       attempts: answer.attempts,
       ...(outcome.kind !== "peer" && outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
@@ -74,21 +88,73 @@ export async function callAtlas(
   }
 }
 
-/** What an Atlas answer means: the peer (2xx), a refusal (4xx but 429), or an outage (429/5xx). */
-export function outcomeOf(answer: AtlasAnswer, now: number): AtlasOutcome {
-  if (answer.status < 300)
-    return {
-      kind: "peer",
-      httpStatus: answer.status,
-      peer: readPeerStatus(parseJson(answer.body, undefined)),
-    };
-  const error = parseAtlasErrorBody(answer.body);
+/** Sends once with the cached keys and, when Atlas refuses them, once more with keys read afresh. */
+async function sendWithFreshKeys(
+  deps: AtlasCallDeps,
+  call: PeerCall,
+  request: AtlasRequest,
+  deadline: number,
+) {
+  const send = async (refresh: boolean) => {
+    const keys = await deps.credentials.credentialsFor(call.groupId, { refresh });
+    const answer = await (request.method === "GET"
+      ? deps.atlas.getPeer(keys, call, { deadline })
+      : deps.atlas.updatePeer(keys, call, request.body, { deadline }));
+    return { answer, keys };
+  };
+  // The token endpoint refusing the service account: the secret may have been rotated too.
+  const first = await send(false).catch((error: unknown) => {
+    if (error instanceof TokenEndpointError && !error.retryable) return send(true);
+    throw error;
+  });
+  return refusesCredentials(atlasVerdict(first.answer, call.query.envelope === true)) ? send(true) : first;
+}
+
+/**
+ * Still refused after a fresh read: an outage of the gateway's own credentials, counted for the alarm. Atlas's
+ * 401/403 is not handed back as an answer (the caller would take it for its own token's), the error is.
+ */
+function credentialsRefused(
+  deps: AtlasCallDeps,
+  call: PeerCall,
+  request: AtlasRequest,
+  answer: AtlasAnswer,
+  verdict: AtlasVerdict,
+  keys: AtlasCredentials,
+): AtlasCallResult {
+  const errorCode = atlasErrorBodyOf(verdict.content)?.errorCode;
+  const error = new AtlasCredentialsRefusedError(call.groupId, verdict.status, errorCode, keys.secretId);
+  deps.metrics?.atlasCall({
+    operation: request.method,
+    status: verdict.status,
+    latencyMs: answer.latencyMs,
+    attempts: answer.attempts,
+    credentialsRefused: true,
+    ...(errorCode ? { errorCode } : {}),
+  });
+  const outcome: AtlasOutcome = {
+    kind: "unavailable",
+    httpStatus: verdict.status,
+    ...(errorCode ? { errorCode } : {}),
+    detail: error.message,
+  };
+  return { outcome, error };
+}
+
+/**
+ * What an Atlas answer means: the peer (2xx), a refusal (4xx but 429), or an outage (429/5xx), by the status
+ * Atlas meant: the envelope's when the request asked for `envelope=true`.
+ */
+export function outcomeOf(answer: AtlasAnswer, now: number, enveloped = false): AtlasOutcome {
+  const { status, content } = atlasVerdict(answer, enveloped);
+  if (status < 300) return { kind: "peer", httpStatus: status, peer: readPeerStatus(content) };
+  const error = atlasErrorBodyOf(content);
   const details = {
-    httpStatus: answer.status,
+    httpStatus: status,
     ...(error?.errorCode ? { errorCode: error.errorCode } : {}),
     ...(error?.detail ? { detail: error.detail } : {}),
   };
-  if (answer.status === 429 || answer.status >= 500) {
+  if (status === 429 || status >= 500) {
     const wait = retryAfterMs(answer.headers["retry-after"], now);
     return { kind: "unavailable", ...details, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
   }

@@ -292,6 +292,18 @@ describe("serverless package (offline, no AWS credentials)", () => {
     expect(resources.HttpApi?.Type).toBe("AWS::ApiGatewayV2::Api");
   });
 
+  it("alarms on Atlas refusing the gateway's own credentials", () => {
+    expect(props("AtlasCredentialsRefusedAlarm")).toMatchObject({
+      Namespace: "AtlasPeeringGateway",
+      MetricName: "AtlasCredentialsRefused",
+      Dimensions: [{ Name: "service", Value: "atlas-peering-gateway" }],
+      Statistic: "Sum",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [{ Ref: "AlarmTopic" }],
+    });
+  });
+
   it("tells the function where its secrets are", () => {
     const fn = resources.HttpLambdaFunction?.Properties as {
       Environment: { Variables: Record<string, string> };

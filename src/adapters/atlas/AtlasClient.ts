@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { atlasVerdict } from "../../domain/atlasEnvelope.js";
 import type { AtlasCredentials } from "../../ports/AtlasCredentialSource.js";
 import type {
   AtlasAnswer,
@@ -57,11 +58,11 @@ export class AtlasClient implements AtlasPeeringApi {
   }
 
   updatePeer(credentials: AtlasCredentials, call: PeerCall, body: string, options: AtlasCallOptions) {
-    return this.send(credentials, this.request("PATCH", credentials, call, body), options);
+    return this.send(credentials, this.request("PATCH", credentials, call, body), call, options);
   }
 
   getPeer(credentials: AtlasCredentials, call: PeerCall, options: AtlasCallOptions) {
-    return this.send(credentials, this.request("GET", credentials, call), options);
+    return this.send(credentials, this.request("GET", credentials, call), call, options);
   }
 
   private request(method: string, credentials: AtlasCredentials, call: PeerCall, body?: string): HttpRequest {
@@ -79,14 +80,20 @@ export class AtlasClient implements AtlasPeeringApi {
       : { method, url: `${base}${path}${query}`, headers, body };
   }
 
-  private async send(credentials: AtlasCredentials, request: HttpRequest, options: AtlasCallOptions) {
+  private async send(
+    credentials: AtlasCredentials,
+    request: HttpRequest,
+    call: PeerCall,
+    options: AtlasCallOptions,
+  ) {
     const started = this.now();
     const auth = this.authenticatorFor(credentials);
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(auth, request, options.deadline);
-      const status = "answer" in outcome ? outcome.answer.status : undefined;
-      const retryable =
-        "failure" in outcome ? outcome.failure.retryable : isRetryableStatus(outcome.answer.status);
+      // With envelope=true every answer is HTTP 200: retry on the status Atlas put in the envelope.
+      const status =
+        "answer" in outcome ? atlasVerdict(outcome.answer, call.query.envelope === true).status : undefined;
+      const retryable = "failure" in outcome ? outcome.failure.retryable : isRetryableStatus(status ?? 0);
       const delayMs = retryable ? this.delayBefore(attempt + 1, outcome, options.deadline) : undefined;
       if (delayMs === undefined) return this.finish(outcome, attempt, started);
       this.options.onRetry?.({

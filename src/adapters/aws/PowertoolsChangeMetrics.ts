@@ -35,6 +35,8 @@ export class PowertoolsChangeMetrics implements ChangeMetrics {
         sample.errorCode ?? (sample.status === undefined ? "NO_ANSWER" : `HTTP_${sample.status}`);
       this.emit({ ErrorCode: errorCode }, "AtlasErrors", "Count", 1);
     }
+    // No dimension but the service: one alarm (serverless.yml) pages whoever owns the Atlas secret.
+    if (sample.credentialsRefused) this.emit({}, "AtlasCredentialsRefused", "Count", 1);
   }
 
   settled(change: ChangeRecord): void {

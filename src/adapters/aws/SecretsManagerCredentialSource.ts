@@ -16,10 +16,9 @@ export class SecretsManagerCredentialSource implements AtlasCredentialSource {
   async credentialsFor(groupId: string, options: { refresh?: boolean } = {}): Promise<AtlasCredentials> {
     const secretId = this.secretIds.perProject[groupId] ?? this.secretIds.defaultSecretId;
     try {
-      return parseAtlasSecret(
-        await this.secrets.readJson(secretId, { forceFetch: options.refresh ?? false }),
-        secretId,
-      );
+      const value = await this.secrets.readJson(secretId, { forceFetch: options.refresh ?? false });
+      // The id (never the value) goes with the keys, so a refusal by Atlas can say which secret to fix.
+      return { ...parseAtlasSecret(value, secretId), secretId };
     } catch (error) {
       if (error instanceof SecretUnavailableError) {
         throw new AtlasCredentialsError(error.problem, error.message, { cause: error });

@@ -40,6 +40,8 @@ const GATEWAY_STATUS_BY_CODE: Record<string, number> = {
   "atlas-unreachable": 504,
   "atlas-auth-handshake": 502,
   "atlas-service-account": 502,
+  // Atlas answered, but refused the gateway's own keys: a bad gateway, never the caller's 401/403.
+  "atlas-credentials-refused": 502,
 };
 
 /** Headers every answer of a kind carries. */

@@ -22,8 +22,9 @@ const PASSED_HEADERS = ["content-type", "retry-after", "ratelimit-limit", "ratel
 
 /**
  * `PATCH /api/atlas/{v1.0|v2}/groups/{groupId}/peers/{peerId}`: the Atlas-compatible drop-in. Same body and
- * query as Atlas; Atlas's status and body come back unchanged, plus `X-Change-Request-Id` and a `Location`
- * to follow the change. The v1.0 route accepts a partial body (its docs say "you may specify any of the
+ * query as Atlas; Atlas's status and body come back unchanged (enveloped too, with `envelope=true`), plus
+ * `X-Change-Request-Id` and a `Location` to follow the change. When Atlas refused the gateway's own keys, the
+ * caller gets the gateway's 502 problem instead: Atlas's 401/403 would read as a fault of the caller's token. The v1.0 route accepts a partial body (its docs say "you may specify any of the
  * following parameters"); v2 the full schema. A replayed Idempotency-Key answers with the peer as Atlas
  * has it now (a GET), never a second PATCH.
  */

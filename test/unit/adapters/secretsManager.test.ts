@@ -40,6 +40,8 @@ describe("Atlas keys from Secrets Manager", () => {
         kind: "apiKey",
         publicKey: "pub",
         privateKey: PRIVATE,
+        // The id travels with the keys, so an Atlas refusal can name the secret to fix.
+        secretId: "gw/atlas",
       });
     expect(calls()).toEqual([{ SecretId: "gw/atlas" }]);
   });

@@ -17,7 +17,10 @@ import { EVENT_DECISION_BY_KIND } from "../../../src/channels/eventbridge/answer
 import { SLACK_ANSWER_BY_KIND, slackRefusalText } from "../../../src/channels/slack/answers.js";
 import { ERROR_KINDS, GatewayError } from "../../../src/domain/errors.js";
 import { RequestValidationError } from "../../../src/domain/validation.js";
-import { AtlasCredentialsError } from "../../../src/ports/AtlasCredentialSource.js";
+import {
+  AtlasCredentialsError,
+  AtlasCredentialsRefusedError,
+} from "../../../src/ports/AtlasCredentialSource.js";
 import {
   AtlasUnavailableError,
   DigestError,
@@ -58,6 +61,7 @@ const SAMPLES: Record<string, () => GatewayError> = {
   UnsupportedMediaTypeError: () => new UnsupportedMediaTypeError("text/plain"),
   RequestValidationError: () => new RequestValidationError([{ path: "vpcId", message: "is not a VPC id" }]),
   AtlasCredentialsError: () => new AtlasCredentialsError("missing", "secret x does not exist"),
+  AtlasCredentialsRefusedError: () => new AtlasCredentialsRefusedError("5f1e2d3c4b5a69788796a5b4", 401),
   AtlasUnavailableError: () => new AtlasUnavailableError("Atlas could not be reached", 503, 4),
   DigestError: () => new DigestError("unsupported algorithm"),
   TokenEndpointError: () => new TokenEndpointError("refused", "TOKEN_REFUSED", false, 401),

@@ -152,7 +152,11 @@ describe("Atlas-compatible PATCH route", () => {
       apiEvent({ method: "PATCH", path: v2Path, headers: bearer, body: AWS_BODY }),
       lambdaContext,
     );
-    expect(result.statusCode).toBe(401);
+    // The gateway's keys were refused, not the caller's token: a 502 problem, never Atlas's 401.
+    expect(result.statusCode).toBe(502);
+    expect(JSON.parse(result.body ?? "{}")).toMatchObject({
+      type: expect.stringContaining("atlas-credentials-refused"),
+    });
     expect(atlas.changeCalls).toHaveLength(2);
   });
 });
