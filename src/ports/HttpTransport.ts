@@ -1,7 +1,7 @@
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 
 // The HTTP vocabulary of the Atlas client and the other outbound callers, apart from undici itself, so that
-// importing it costs nothing at cold start: undici is loaded on the first request (see lazyTransport.ts).
+// importing it costs nothing at cold start: undici is loaded on the first request (see adapters/http/lazyTransport.ts).
 
 /** One HTTP request. The body is a string so that an authenticator can send it a second time. */
 export interface HttpRequest {
