@@ -6,6 +6,7 @@ import type { ChangePlan } from "../domain/change/plan.js";
 import { parseObject } from "../domain/json.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
+import { ChangeAlreadyExistsError } from "../ports/ChangeStore.js";
 import { callAtlas } from "./atlasCall.js";
 import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
@@ -41,8 +42,8 @@ export async function submitChange(
   await takePeerLock(input.call, id, deps);
   const planned = await planOrRelease(input, id, deps, deadline);
   const change = newChange(changeData(input, id), deps.now(), deps.cadence);
+  if (!(await createOrFindTwin(change, deps))) return replayOf(id, deps);
   if (planned.plan.noop) return completeWithoutPatch(change, planned, deps);
-  await deps.store.create(change);
   // The audit record and the PATCH do not depend on each other: one round trip saved on every change.
   const [result] = await Promise.all([
     callAtlas(deps, input.call, OPERATION_RULES.update.send({ desired: input.body }), deadline),
@@ -119,7 +120,6 @@ async function completeWithoutPatch(
     atlas,
     "no change needed: the peer already has these settings",
   );
-  await deps.store.create(change);
   await persistChange(change, done, deps);
   return {
     kind: "created",
@@ -147,4 +147,26 @@ function changeData(input: ChangeSubmission, id: string) {
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     ...(input.replyTo === undefined ? {} : { replyTo: input.replyTo }),
   };
+}
+
+/**
+ * Records the new change. `false` when a change with its id is already stored: a request racing itself with
+ * the same Idempotency-Key took the same id (rememberKey) and won. The loser must answer with the winner's
+ * change, not an error, and must not send a second PATCH.
+ */
+async function createOrFindTwin(change: ChangeRecord, deps: ChangeDeps): Promise<boolean> {
+  try {
+    await deps.store.create(change);
+    return true;
+  } catch (error) {
+    if (error instanceof ChangeAlreadyExistsError && change.idempotencyKey !== undefined) return false;
+    throw error;
+  }
+}
+
+/** The winner's change, as a replay. */
+async function replayOf(id: string, deps: ChangeDeps): Promise<SubmitOutcome> {
+  const change = await deps.store.get(id);
+  if (!change) throw new ChangeAlreadyExistsError();
+  return { kind: "replayed", change };
 }

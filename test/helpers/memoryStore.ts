@@ -7,6 +7,7 @@ import type {
   IdempotencyEntry,
   PeerLockHolder,
 } from "../../src/ports/ChangeStore.js";
+import { ChangeAlreadyExistsError } from "../../src/ports/ChangeStore.js";
 
 /**
  * An in-memory ChangeStore with the same conditional semantics as the DynamoDB adapter, for unit tests of the
@@ -18,7 +19,7 @@ export class MemoryChangeStore implements ChangeStore {
   readonly keys = new Map<string, IdempotencyEntry>();
 
   async create(change: ChangeRecord): Promise<void> {
-    if (this.changes.has(change.id)) throw new Error(`change ${change.id} exists`);
+    if (this.changes.has(change.id)) throw new ChangeAlreadyExistsError(); // as the DynamoDB store does
     this.changes.set(change.id, structuredClone(change));
   }
 
