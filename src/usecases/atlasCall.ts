@@ -1,7 +1,7 @@
 import { type AtlasVerdict, atlasVerdict } from "../domain/atlasEnvelope.js";
 import type { AtlasOutcome } from "../domain/change/lifecycle.js";
 import type { AtlasRequest } from "../domain/change/operations.js";
-import { readPeerStatus } from "../domain/peering/status.js";
+import { peerObject, readPeerStatus } from "../domain/peering/status.js";
 import { retryAfterMs } from "../domain/retryAfter.js";
 import type { AtlasCredentialSource, AtlasCredentials } from "../ports/AtlasCredentialSource.js";
 import { AtlasCredentialsError, AtlasCredentialsRefusedError } from "../ports/AtlasCredentialSource.js";
@@ -142,12 +142,21 @@ function credentialsRefused(
 }
 
 /**
- * What an Atlas answer means: the peer (2xx), a refusal (4xx but 429), or an outage (429/5xx), by the status
- * Atlas meant: the envelope's when the request asked for `envelope=true`.
+ * What an Atlas answer means: the peer (2xx, with its status and its settings), a refusal (4xx but 429), or an
+ * outage (429/5xx), by the status Atlas meant: the envelope's when the request asked for `envelope=true`.
  */
 export function outcomeOf(answer: AtlasAnswer, now: number, enveloped = false): AtlasOutcome {
   const { status, content } = atlasVerdict(answer, enveloped);
-  if (status < 300) return { kind: "peer", httpStatus: status, peer: readPeerStatus(content) };
+  if (status < 300) {
+    // The peer's settings too, so that a settled change can be checked against what it asked.
+    const settings = peerObject(content);
+    return {
+      kind: "peer",
+      httpStatus: status,
+      peer: readPeerStatus(content),
+      ...(settings ? { settings } : {}),
+    };
+  }
   const error = atlasErrorBodyOf(content);
   const details = {
     httpStatus: status,

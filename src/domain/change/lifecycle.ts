@@ -9,8 +9,11 @@ export const RETENTION_SECONDS = 90 * 24 * 60 * 60;
 
 /** What one look at Atlas (a PATCH or a GET) found. */
 export type AtlasOutcome =
-  /** Atlas answered with the peer. */
-  | { kind: "peer"; httpStatus: number; peer: PeerStatus }
+  /**
+   * Atlas answered with the peer: its status, and its settings (the peer's JSON object, `envelope=true`
+   * unwrapped) when the answer carried them, so that a settled change is checked against what it asked.
+   */
+  | { kind: "peer"; httpStatus: number; peer: PeerStatus; settings?: Record<string, unknown> }
   /** Atlas refused (a 4xx other than 429); `errorCode` e.g. PEER_NOT_FOUND. */
   | { kind: "refused"; httpStatus: number; errorCode?: string; detail?: string }
   /** No usable answer: 429, 5xx, a network failure, or the gateway could not get its keys. */
@@ -32,10 +35,15 @@ export function stateAfter(
   return current;
 }
 
+/** The `atlas.errorCode` of a change whose peer settled without holding the settings it asked for. */
+export const SETTINGS_NOT_APPLIED = "SETTINGS_NOT_APPLIED";
+
 /**
  * Applies an outcome to a change: new state, what Atlas said, history, the next check (or the end of
  * checking), and the next attempt number. Pure: the caller persists the result conditionally on
- * `change.version`. At or past the deadline, a change that has not settled is TIMED_OUT.
+ * `change.version`. At or past the deadline, a change that has not settled is TIMED_OUT. A peer that settled
+ * (AVAILABLE) without holding the settings the change asked for — reverted out of band mid-way, or an Atlas
+ * that restarted — is not SUCCEEDED but FAILED with {@link SETTINGS_NOT_APPLIED} and what differs.
  */
 export function applyOutcome(
   change: ChangeRecord,
@@ -44,9 +52,16 @@ export function applyOutcome(
   policy: CadencePolicy,
 ): ChangeRecord {
   let state = stateAfter(change.state, outcome, change.operation);
+  const unapplied = state === "SUCCEEDED" ? settingsNotApplied(change.desired, outcome) : undefined;
+  if (unapplied) state = "FAILED";
   if (!isTerminal(state) && now >= change.deadline) state = "TIMED_OUT";
-  const atlas = observation(change.atlas, outcome);
-  const next = withState(change, state, now, atlas, noteFor(outcome, state));
+  let atlas = observation(change.atlas, outcome);
+  let note = noteFor(outcome, state);
+  if (unapplied) {
+    atlas = { ...atlas, errorCode: SETTINGS_NOT_APPLIED, detail: unapplied };
+    note = `Atlas reports ${atlas.status ?? "the peer settled"} without the settings asked: ${unapplied}`;
+  }
+  const next = withState(change, state, now, atlas, note);
   next.waitingChecks = state === "WAITING_FOR_USER" ? change.waitingChecks + 1 : 0;
   delete next.retryingChecks;
   if (state === "RETRYING") next.retryingChecks = (change.retryingChecks ?? 0) + 1;
@@ -86,12 +101,56 @@ export function claimResend(change: ChangeRecord, now: number, policy: CadencePo
  */
 export function peerHoldsDesired(desired: string, peerBody: string): boolean {
   const wanted = parseObject(desired);
-  const peer = parseObject(peerBody);
-  const fields = Object.entries(wanted);
-  if (fields.length === 0) return false;
-  return fields.every(([field, value]) =>
-    field === "providerName" ? (peer.providerName ?? "AWS") === (value ?? "AWS") : peer[field] === value,
-  );
+  if (Object.keys(wanted).length === 0) return false;
+  return unheldSettings(wanted, parseObject(peerBody), { nullRegionMatches: false }).length === 0;
+}
+
+/** One setting the change asked for that the peer does not hold. */
+export interface UnheldSetting {
+  field: string;
+  /** What Atlas holds (undefined when the peer has no such field). */
+  held: unknown;
+  asked: unknown;
+}
+
+/**
+ * The settings of `desired` that `peer` does not hold. Only the fields the body sent are compared (a v1.0
+ * partial body compares only those), each by exact equality, `providerName` absent on either side being AWS.
+ * With `nullRegionMatches`, a null `accepterRegionName` on the peer holds any desired region: Atlas reports
+ * null when the VPC is in the container's region (docs/atlas-api.md §1.3), and the gateway cannot read the
+ * container's region to tell. Without it (the re-send decision), null is a mismatch, so the PATCH is sent.
+ */
+export function unheldSettings(
+  desired: Record<string, unknown>,
+  peer: Record<string, unknown>,
+  options: { nullRegionMatches: boolean },
+): UnheldSetting[] {
+  const holds = (field: string, value: unknown): boolean => {
+    if (field === "providerName") return (peer.providerName ?? "AWS") === (value ?? "AWS");
+    if (field === "accepterRegionName" && peer[field] === null && options.nullRegionMatches) return true;
+    return peer[field] === value;
+  };
+  return Object.entries(desired)
+    .filter(([field, value]) => !holds(field, value))
+    .map(([field, asked]) => ({ field, held: peer[field], asked }));
+}
+
+/**
+ * Why a peer that settled does not carry out the change, as `field: Atlas holds X, asked Y` for each differing
+ * field; undefined when it holds every setting asked, or when Atlas's answer carried no settings to compare.
+ */
+function settingsNotApplied(desired: string, outcome: AtlasOutcome): string | undefined {
+  if (outcome.kind !== "peer" || !outcome.settings) return undefined;
+  const unheld = unheldSettings(parseObject(desired), outcome.settings, { nullRegionMatches: true });
+  if (unheld.length === 0) return undefined;
+  return unheld
+    .map(({ field, held, asked }) => `${field}: Atlas holds ${shown(held)}, asked ${shown(asked)}`)
+    .join("; ");
+}
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return "no value";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** Moves a change to `state` (CANCELLED by a caller, for instance), recording the transition. */

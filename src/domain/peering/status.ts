@@ -85,6 +85,14 @@ const TERMINAL: ReadonlySet<ChangeState> = new Set([
   "CANCELLED",
 ]);
 
+/**
+ * The peer's JSON object in an Atlas peer body, unwrapped from `envelope=true` (`{status, content}`) as
+ * {@link readPeerStatus} reads it; undefined when the body is not an object.
+ */
+export function peerObject(body: unknown): Record<string, unknown> | undefined {
+  return unwrapEnvelope(body);
+}
+
 function unwrapEnvelope(body: unknown): Record<string, unknown> | undefined {
   if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
   const record = body as Record<string, unknown>;

@@ -85,7 +85,12 @@ describe("callAtlas reads Atlas's outcome from the envelope when one was asked f
       PATCH,
       1_000,
     );
-    expect(peer.outcome).toEqual({ kind: "peer", httpStatus: 200, peer: { status: "INITIATING" } });
+    expect(peer.outcome).toEqual({
+      kind: "peer",
+      httpStatus: 200,
+      peer: { status: "INITIATING" },
+      settings: { statusName: "INITIATING" },
+    });
   });
 
   it("without envelope=true, a body that looks like an envelope is a body", async () => {

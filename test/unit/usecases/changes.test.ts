@@ -30,6 +30,8 @@ const peer = (statusName: string, extra: object = {}) => ({
 });
 const unavailable = { status: 503, body: '{"error":503,"errorCode":"SERVICE_UNAVAILABLE"}' };
 const FAR = Number.MAX_SAFE_INTEGER;
+/** The settings of {@link BODY}, as a peer that settled with the change applied holds them. */
+const HELD = JSON.parse(BODY) as object;
 
 describe("following a change", () => {
   it("re-sends a PATCH Atlas could not take, then follows the peer to SUCCEEDED, announcing each milestone", async () => {
@@ -38,7 +40,7 @@ describe("following a change", () => {
       peer("AVAILABLE"), // the read before the re-send: the peer does not hold the desired settings
       peer("INITIATING"),
       peer("PENDING_ACCEPTANCE", { connectionId: "pcx-9" }),
-      peer("AVAILABLE"),
+      peer("AVAILABLE", HELD),
     );
     const { deps, scheduler, events, store, advance } = fakeChangeDeps({ atlas });
     const first = await submitChange(submission, deps, FAR);
@@ -93,7 +95,7 @@ describe("following a change", () => {
   });
 
   it("does not lose a change whose re-check could not be scheduled: the sweeper finds it", async () => {
-    const atlas = new FakeAtlas(peer("INITIATING"), peer("AVAILABLE"));
+    const atlas = new FakeAtlas(peer("INITIATING"), peer("AVAILABLE", HELD));
     const { deps, scheduler, store, advance } = fakeChangeDeps({ atlas });
     scheduler.failNext = 1;
     await submitChange(submission, deps, FAR);
@@ -141,7 +143,7 @@ describe("following a change", () => {
 
 describe("one change per peering, idempotency and cancelling", () => {
   it("refuses a second change while one is in flight, and allows it once that one ended", async () => {
-    const atlas = new FakeAtlas(peer("INITIATING"), peer("AVAILABLE"), peer("INITIATING"));
+    const atlas = new FakeAtlas(peer("INITIATING"), peer("AVAILABLE", HELD), peer("INITIATING"));
     const { deps } = fakeChangeDeps({ atlas });
     await submitChange(submission, deps, FAR);
     await expect(submitChange(submission, deps, FAR)).rejects.toEqual(new ChangeInFlightError("chg-1"));
@@ -150,7 +152,7 @@ describe("one change per peering, idempotency and cancelling", () => {
   });
 
   it("takes over a lock left behind by a change that ended", async () => {
-    const { deps, store } = fakeChangeDeps({ atlas: new FakeAtlas(peer("AVAILABLE")) });
+    const { deps, store } = fakeChangeDeps({ atlas: new FakeAtlas(peer("AVAILABLE", HELD)) });
     await submitChange(submission, deps, FAR);
     store.locks.set(`${GROUP_A}#${PEER_1}`, { changeId: "chg-1", since: 0 }); // as if the release had failed
     expect((await submitChange(submission, deps, FAR)).change.state).toBe("SUCCEEDED");
@@ -191,7 +193,7 @@ describe("one change per peering, idempotency and cancelling", () => {
       callbackHosts: ["hooks.example.com"],
     };
     registry.callers[0] = withHook;
-    const { deps, callbacks } = fakeChangeDeps({ atlas: new FakeAtlas(peer("AVAILABLE")), registry });
+    const { deps, callbacks } = fakeChangeDeps({ atlas: new FakeAtlas(peer("AVAILABLE", HELD)), registry });
     await submitChange(
       { ...submission, caller: withHook, callbackUrl: "https://hooks.example.com/peering" },
       deps,

@@ -333,7 +333,9 @@ describe("POST /v1/peering-changes", () => {
     [{ statusName: "AVAILABLE" }, 200, "SUCCEEDED"],
     [{ statusName: "FAILED", errorStateName: "REJECTED" }, 200, "FAILED"],
   ])("reports %j as %i %s", async (peer, status, state) => {
-    const { handler } = setup(new FakeAtlas({ status: 200, body: JSON.stringify(peer) }));
+    // Atlas answers with the peer's settings: here the ones asked, so AVAILABLE means applied.
+    const body = JSON.stringify({ ...JSON.parse(AWS_BODY), ...peer });
+    const { handler } = setup(new FakeAtlas({ status: 200, body }));
     const result = await handler(
       apiEvent({ method: "POST", path, headers: { authorization: `Bearer ${TOKENS.narrow}` }, body: change }),
       lambdaContext,
