@@ -37,12 +37,10 @@ export type AtlasCredentials = (AtlasApiKey | AtlasServiceAccount) & { secretId?
 export type CredentialsProblem = "missing" | "malformed" | "unreadable" | "not-configured";
 
 /**
- * The gateway could not load the Atlas keys for a project. The message names the problem and the secret's
- * *id*, never its value.
+ * A secret of the gateway's could not be had, for the reason `problem`. `unreadable` may heal on retry (AWS
+ * failing); the others need an operator. Messages name the secret's *id*, never its value.
  */
-export class AtlasCredentialsError extends GatewayError {
-  readonly code: string = "atlas-credentials";
-  readonly title: string = "The gateway cannot load its Atlas keys";
+export abstract class SecretProblemError extends GatewayError {
   constructor(
     readonly problem: CredentialsProblem,
     message: string,
@@ -51,10 +49,15 @@ export class AtlasCredentialsError extends GatewayError {
     super(message, options);
   }
 
-  /** `unreadable` may heal on retry (AWS failing); the others need an operator. */
   get kind(): ErrorKind {
     return this.problem === "unreadable" ? "unavailable" : "misconfigured";
   }
+}
+
+/** The gateway could not load the Atlas keys for a project. */
+export class AtlasCredentialsError extends SecretProblemError {
+  readonly code: string = "atlas-credentials";
+  readonly title: string = "The gateway cannot load its Atlas keys";
 }
 
 /**

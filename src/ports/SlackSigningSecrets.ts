@@ -37,6 +37,12 @@ export class SlackSecretError extends GatewayError {
 
   override get detail(): string {
     if (this.problem !== "missing") return this.message;
+    if (this.secretId === "") {
+      return (
+        "To enable them, set SLACK_SIGNING_SECRET_ID to a secret in AWS Secrets Manager holding the Slack " +
+        `app's signing secret as {"signingSecret":"…"}.`
+      );
+    }
     return (
       `To enable them, create the secret ${this.secretId} in AWS Secrets Manager holding the Slack app's ` +
       `signing secret as {"signingSecret":"…"}.`

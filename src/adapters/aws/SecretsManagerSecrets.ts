@@ -1,25 +1,12 @@
 import { GetParameterError } from "@aws-lambda-powertools/parameters";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type ErrorKind, GatewayError } from "../../domain/errors.js";
-import type { CredentialsProblem } from "../../ports/AtlasCredentialSource.js";
+import { SecretProblemError } from "../../ports/AtlasCredentialSource.js";
 
 /** A secret could not be had. The message names the secret id and why, never the value. */
-export class SecretUnavailableError extends GatewayError {
+export class SecretUnavailableError extends SecretProblemError {
   readonly code: string = "secret-unavailable";
   readonly title: string = "A secret could not be read";
-  constructor(
-    readonly problem: CredentialsProblem,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  /** `unreadable` may heal on retry (AWS failing); the others need an operator. */
-  get kind(): ErrorKind {
-    return this.problem === "unreadable" ? "unavailable" : "misconfigured";
-  }
 }
 
 /**

@@ -10,7 +10,7 @@ const shape = z.union([
 
 /**
  * The Slack app's signing secret(s) from Secrets Manager (cached like every secret). Without a configured
- * secret id there is nothing to verify against, so every Slack request is refused. A secret that cannot be
+ * secret id chatops is not set up: `missing`, like a secret that does not exist. A secret that cannot be
  * had is a {@link SlackSecretError}: `missing` when it does not exist (chatops not set up), `malformed` when
  * it is not of the shape below.
  */
@@ -19,7 +19,9 @@ export function slackSigningSecretsFrom(
   secretId: string | undefined,
 ): () => Promise<string[]> {
   return async () => {
-    if (secretId === undefined) return [];
+    if (secretId === undefined) {
+      throw new SlackSecretError("missing", "", "SLACK_SIGNING_SECRET_ID is not set.");
+    }
     let value: unknown;
     try {
       value = await secrets.readJson(secretId);

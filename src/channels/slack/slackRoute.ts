@@ -93,8 +93,8 @@ async function slackSigningSecrets(deps: SlackDeps): Promise<string[]> {
       reportedNotSetUp.add(deps.slackSigningSecrets);
       // Keyed `missing`, not `secretId`: the log redactor hides the value of any key that says "secret".
       deps.logger.warn("Slack commands are not set up", {
-        missing: error.secretId,
-        detail: `Slack commands are answered 404 until the secret ${error.secretId} exists, holding {"signingSecret":"…"}.`,
+        missing: error.secretId || "SLACK_SIGNING_SECRET_ID",
+        detail: `Slack commands are answered 404 until then. ${error.detail}`,
       });
     }
     throw error;

@@ -82,7 +82,7 @@ const SAMPLES: Record<string, () => GatewayError> = {
   ConfigError: () => new ConfigError("CHANGES_TABLE: required"),
 };
 /** Bases that are never thrown themselves. */
-const ABSTRACT = new Set(["HttpProblemError"]);
+const ABSTRACT = new Set(["HttpProblemError", "SecretProblemError"]);
 const CALLERS_FAULT = new Set([
   "invalid",
   "unauthenticated",

@@ -35,7 +35,8 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 /** The http handler of one container, its Slack secret read from (mocked) Secrets Manager like in AWS. */
-function container() {
+/** `null`: no SLACK_SIGNING_SECRET_ID configured. */
+function container(secretId: string | null = SECRET_ID) {
   const { deps } = fakeChangeDeps({ now: NOW });
   const secrets = new SecretsManagerSecrets({
     client: new SecretsManagerClient({ region: "eu-west-1" }),
@@ -46,7 +47,7 @@ function container() {
     logger: createLogger(),
     limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },
     replay: new MemoryReplayGuard(),
-    slackSigningSecrets: slackSigningSecretsFrom(secrets, SECRET_ID),
+    slackSigningSecrets: slackSigningSecretsFrom(secrets, secretId ?? undefined),
   });
 }
 
@@ -99,6 +100,15 @@ describe("the Slack route when chatops is not set up", () => {
       expect.objectContaining({ message: "Slack commands are not set up", missing: SECRET_ID }),
     ]);
     expect(logs.filter((l) => l.level === "ERROR")).toEqual([]);
+  });
+
+  it("answers 404 saying what to set when no Slack secret id is configured at all", async () => {
+    const result = await container(null)(slashCommand(), lambdaContext);
+    expect(result.statusCode).toBe(404);
+    const problem = JSON.parse(result.body);
+    expect(problem).toMatchObject({ type: "https://atlas-peering-gateway.dev/problems/slack-not-set-up" });
+    expect(problem.detail).toContain("SLACK_SIGNING_SECRET_ID");
+    expect(sm.commandCalls(GetSecretValueCommand)).toEqual([]);
   });
 
   it.each([
