@@ -69,6 +69,7 @@ function followWithGateway(s: Scenario, policy: CadencePolicy): Followed {
     },
     0,
     policy,
+    0,
   );
   // The PATCH, answered with the peer as it starts (INITIATING).
   change = applyOutcome(change, seen(statusAt(s, 0)), 0, policy);

@@ -14,7 +14,7 @@ const DEFAULT_REGION = "eu-west-1";
 const ACCOUNT_ID = "123456789012";
 
 /** The four functions of serverless.yml, by their key there. */
-export type FunctionKey = "http" | "recheck" | "events" | "sweeper";
+export type FunctionKey = "http" | "recheck" | "events" | "notify" | "sweeper";
 
 /** Where Atlas is, and what the gateway authenticates to it with (API keys or a service account). */
 export type LocalAtlas =

@@ -4,9 +4,14 @@ import { type CallerRegistry, parseCallerRegistry } from "../src/access/callers.
 import { hashToken } from "../src/access/signature.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import { createLogger } from "../src/observability/logger.js";
-import { CHANGE_EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
+import {
+  CHANGE_EVENT_DETAIL_TYPE,
+  CHANGE_EVENT_SOURCE,
+  NOTIFICATION_DUE_DETAIL_TYPE,
+  REQUESTED_DETAIL_TYPE,
+} from "../src/ports/ChangeNotifications.js";
 import { type AwsDeps, awsDeps } from "../src/wiring/aws.js";
-import { eventsEntry, httpEntry, recheckEntry, sweeperEntry } from "../src/wiring/entries.js";
+import { eventsEntry, httpEntry, notifyEntry, recheckEntry, sweeperEntry } from "../src/wiring/entries.js";
 import { startApiGatewayServer } from "./apiGatewayServer.js";
 import type { EmulatedSchedule } from "./aws/scheduler.js";
 import { type FunctionKey, type LocalAtlas, type LocalCloud, startLocalCloud } from "./cloud.js";
@@ -48,10 +53,14 @@ export interface LocalStackOptions {
   slackSigningSecret?: string;
 }
 
-/** The re-check, events and sweeper functions, each invocable as Scheduler or EventBridge would invoke it. */
+/**
+ * The re-check, events, notify and sweeper functions, each invocable as Scheduler or EventBridge would invoke
+ * it.
+ */
 export interface LocalFunctions {
   recheck: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof recheckEntry>>>>;
   events: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof eventsEntry>>>>;
+  notify: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof notifyEntry>>>>;
   sweeper: LocalFunction<unknown, Awaited<ReturnType<ReturnType<typeof sweeperEntry>>>>;
 }
 
@@ -88,18 +97,24 @@ const FUNCTIONS: Record<FunctionKey, { timeoutSeconds: number; memoryMb: number 
   http: { timeoutSeconds: 29, memoryMb: 512 },
   recheck: { timeoutSeconds: 60, memoryMb: 512 },
   events: { timeoutSeconds: 60, memoryMb: 512 },
+  notify: { timeoutSeconds: 60, memoryMb: 512 },
   sweeper: { timeoutSeconds: 120, memoryMb: 512 },
 };
 
 /** The rule serverless.yml puts on the gateway's bus for the events function. */
 const REQUESTED_PATTERN = { "detail-type": [REQUESTED_DETAIL_TYPE] };
+/** The rule serverless.yml puts on the gateway's bus for the notify function. */
+const NOTIFY_PATTERN = {
+  source: [CHANGE_EVENT_SOURCE],
+  "detail-type": [CHANGE_EVENT_DETAIL_TYPE, NOTIFICATION_DUE_DETAIL_TYPE],
+};
 
 /**
- * Starts the gateway on 127.0.0.1 with no AWS or Atlas account. The four functions are built by the
- * production entries (`src/wiring/entries.ts`, each with its own `awsDeps(env)`, as four Lambda containers)
+ * Starts the gateway on 127.0.0.1 with no AWS or Atlas account. The five functions are built by the
+ * production entries (`src/wiring/entries.ts`, each with its own `awsDeps(env)`, as five Lambda containers)
  * and run in this process against local stand-ins of Secrets Manager, DynamoDB, EventBridge Scheduler and
  * EventBridge (`local/cloud.ts`): the http function behind an API Gateway v2 adapter, the recheck function
- * invoked by the Scheduler emulator's schedules, the events function by a rule on the gateway's bus, the
+ * invoked by the Scheduler emulator's schedules, the events and notify functions by rules on the gateway's bus, the
  * sweeper on a timer. Atlas is the embedded simulator unless a real Atlas is configured.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -157,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const functions: LocalFunctions = {
     recheck: new LocalFunction(spec("recheck"), () => recheckEntry(env)),
     events: new LocalFunction(spec("events"), () => eventsEntry(env)),
+    notify: new LocalFunction(spec("notify"), () => notifyEntry(env)),
     sweeper: new LocalFunction(spec("sweeper"), () => sweeperEntry(env)),
   };
   let deps: AwsDeps;
@@ -190,6 +206,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pattern: REQUESTED_PATTERN,
       invoke: (event) => functions.events.invoke(event),
     },
+    {
+      name: `${cloud.functionName("notify")}-notifications`,
+      pattern: NOTIFY_PATTERN,
+      invoke: (event) => functions.notify.invoke(event),
+    },
   ];
   const busRuleError = (rule: string, error: unknown) =>
     log.error("a rule's target function failed (Lambda would retry it, then dead-letter the event)", {
@@ -214,7 +235,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cloud.eventBridge.addRule({
       name: "local-on-event",
       eventBusName: cloud.names.eventBus,
-      pattern: { source: [CHANGE_EVENT_SOURCE] },
+      pattern: { source: [CHANGE_EVENT_SOURCE], "detail-type": [CHANGE_EVENT_DETAIL_TYPE] },
       target: async (event) => {
         const published = toPublishedEvent(event);
         if (published) onEvent(published);

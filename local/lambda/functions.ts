@@ -3,7 +3,7 @@ import { LOCAL_STACK, resolve, type StackContext, type Template } from "./templa
 
 /** One Lambda function of the template, as AWS would configure it. */
 export interface FunctionSpec {
-  /** The serverless.yml key: `http`, `recheck`, `events`, `sweeper`. */
+  /** The serverless.yml key: `http`, `recheck`, `events`, `notify`, `sweeper`. */
   key: string;
   logicalId: string;
   functionName: string;

@@ -3,7 +3,9 @@ import {
   handleRequestedEvent,
   type RequestedEventOutcome,
 } from "../channels/eventbridge/handleRequestedEvent.js";
+import { CHANGE_EVENT_DETAIL_TYPE } from "../ports/ChangeNotifications.js";
 import type { ChangeDeps } from "../usecases/ChangeDeps.js";
+import { type DeliveryOutcome, deliverNotification } from "../usecases/deliverNotification.js";
 import { type RecheckOutcome, recheckChange } from "../usecases/recheckChange.js";
 import { type SweepOptions, sweepOverdue } from "../usecases/sweepOverdue.js";
 import {
@@ -56,6 +58,44 @@ export function makeEventsHandler(deps: InLambda<ChangeDeps>) {
       typeof event === "object" && event && "id" in event ? String((event as { id: unknown }).id) : "unknown";
     return withCorrelation(deps.logger, id, () =>
       handleRequestedEvent(event, deps, deadlineOf(deps, context)),
+    );
+  };
+}
+
+/**
+ * What the notify function receives from its rule on the gateway's bus: the gateway's own state events (the
+ * view, with `notificationId` and `version`) and its re-drive requests (`{changeId, version}`).
+ */
+const notifyEvent = z.object({
+  "detail-type": z.string(),
+  detail: z.object({
+    changeId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    id: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    version: z.int().check(z.positive()),
+  }),
+});
+
+/**
+ * The notify Lambda: delivers an outbox notification (callback, channel reply, and the event when it is
+ * re-driven), outside every other path. A malformed event is logged and dropped. A store failure throws:
+ * Lambda retries the invocation, then its on-failure destination gets it, and the sweeper re-drives the
+ * notification anyway once it is due.
+ */
+export function makeNotifyHandler(deps: InLambda<ChangeDeps>) {
+  return async (event: unknown, context: LambdaContext): Promise<DeliveryOutcome | { kind: "invalid" }> => {
+    addLambdaContext(deps.logger, context);
+    const parsed = notifyEvent.safeParse(event);
+    const changeId = parsed.success ? (parsed.data.detail.changeId ?? parsed.data.detail.id) : undefined;
+    if (!parsed.success || changeId === undefined) {
+      deps.logger.error("ignoring a malformed notify event", {
+        issues: parsed.success ? ["no change id"] : parsed.error.issues.map((i) => i.message),
+      });
+      return { kind: "invalid" };
+    }
+    const trigger = parsed.data["detail-type"] === CHANGE_EVENT_DETAIL_TYPE ? "event" : "redrive";
+    const ref = { changeId, version: parsed.data.detail.version };
+    return withCorrelation(deps.logger, changeId, () =>
+      deliverNotification(ref, trigger, deps, deadlineOf(deps, context)),
     );
   };
 }

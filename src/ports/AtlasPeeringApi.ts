@@ -57,14 +57,17 @@ export class AtlasUnavailableError extends GatewayError {
   readonly kind: ErrorKind = "unavailable";
   readonly code: string = "atlas-unreachable";
   readonly title: string = "Atlas could not be reached";
+  /** The last attempt may have reached Atlas (a reset or timeout after it was written): its effect is unknown. */
+  readonly mayHaveArrived: boolean;
   constructor(
     message: string,
     readonly status: number | undefined,
     readonly attempts: number,
     readonly retryAfterSeconds?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; mayHaveArrived?: boolean },
   ) {
     super(message, options);
+    this.mayHaveArrived = options?.mayHaveArrived ?? false;
   }
 }
 

@@ -2,33 +2,63 @@ import type { ChangeView } from "../domain/change/view.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 import type { FieldViolation } from "../domain/validation.js";
 
+/** Which notification of the outbox: a change and the version whose state it announces. */
+export interface NotificationRef {
+  changeId: string;
+  version: number;
+}
+
 /** Tells the world a change entered WAITING_FOR_USER or a terminal state (EventBridge in AWS). */
 export interface ChangeEventPublisher {
-  publish(change: ChangeView): Promise<void>;
+  /**
+   * Publishes the change's state event. `notificationId` goes in the event (consumers de-duplicate on it), and
+   * the notify function, which receives the event too, learns from it that the event was delivered.
+   */
+  publish(change: ChangeView, notification: NotificationRef & { id: string }): Promise<void>;
+  /** Asks the notify function to (re)try the pending targets of a notification (the sweeper's re-drive). */
+  requestDelivery(notification: NotificationRef): Promise<void>;
   /** Tells the sender of a `Peering Change Requested` event that it was not acted on, and why. */
   publishRejection(rejection: ChangeRejection): Promise<void>;
 }
 
-/** One signed webhook delivery. */
+/** One signed webhook delivery attempt. */
 export interface CallbackDelivery {
   url: string;
   /** The caller's Standard Webhooks secret (`whsec_…`). */
   secret: string;
-  /** Unique per delivery attempt group: receivers de-duplicate on it (`webhook-id`). */
+  /** Stable per event, the same on every attempt: sent as `webhook-id`, on which receivers de-duplicate. */
   messageId: string;
   payload: unknown;
+  /** Bound of the attempt (connect, headers and body); the notifier's default (5000 ms) when absent. */
+  timeoutMs?: number;
+  /** Ends the attempt early (the invocation running out of time); the outcome is then `ABORTED`, retryable. */
+  signal?: AbortSignal;
 }
 
-/** Result of delivering a callback, after its own bounded retries. */
+/**
+ * What one delivery attempt came to. The notifier never retries: whoever drives the deliveries decides when
+ * to try again, and counts the attempts.
+ */
 export interface DeliveryResult {
+  /** The receiver answered 2xx (even with a body too large to read: it accepted the delivery). */
   delivered: boolean;
-  attempts: number;
-  /** Last HTTP status, or the network error code. */
+  /**
+   * Whether trying later may help: after a network failure or timeout, 408, 429 or 5xx. Never after a
+   * delivery, another answer (4xx: the receiver's final word) or a delivery that cannot be made at all.
+   */
+  retryable: boolean;
+  /**
+   * The HTTP status (`"200"`, `"503"`), the network error code (`"ECONNREFUSED"`, `"TIMEOUT"`, `"ABORTED"`),
+   * or why no request was sent (`"INVALID_SECRET"`, `"INVALID_PAYLOAD"`…). Never a secret or a signature.
+   */
   lastOutcome: string;
+  /** How long the receiver asked to be left alone (`Retry-After` on a 429 or 503), in ms. */
+  retryAfterMs?: number;
 }
 
-/** Delivers signed JSON callbacks (Standard Webhooks) to callers. */
+/** Delivers signed JSON callbacks (Standard Webhooks) to callers: one bounded attempt per call. */
 export interface CallbackNotifier {
+  /** Makes exactly one attempt; never throws for a failed delivery. */
   deliver(delivery: CallbackDelivery): Promise<DeliveryResult>;
 }
 
@@ -46,6 +76,9 @@ export class EventPublishError extends GatewayError {
   readonly code: string = "event-publish";
   readonly title: string = "A change event could not be published";
 }
+
+/** The `detail-type` of the gateway's own re-drive of an undelivered notification (to its notify function). */
+export const NOTIFICATION_DUE_DETAIL_TYPE = "Peering Notification Due";
 
 /** The `detail-type` the gateway consumes. */
 export const REQUESTED_DETAIL_TYPE = "Peering Change Requested";

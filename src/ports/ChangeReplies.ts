@@ -1,5 +1,13 @@
 import type { ChangeView } from "../domain/change/view.js";
 import type { Channel } from "../domain/channels.js";
+import type { DeliveryResult } from "./ChangeNotifications.js";
+
+/**
+ * What one reply attempt came to: the same shape as a callback's, so one outbox can drive both. `retryable`
+ * after a network failure or timeout, 429 or 5xx; never after a 4xx (Slack's `expired_url`, `used_url`…:
+ * that URL will not take a message again) or a URL the channel refuses to post to.
+ */
+export type ReplyResult = DeliveryResult;
 
 /**
  * Tells whoever asked about a change, on the channel they asked through: one per channel that can answer later
@@ -7,6 +15,6 @@ import type { Channel } from "../domain/channels.js";
  */
 export interface ChangeReplier {
   readonly channel: Channel;
-  /** Posts the change's progress to `url`; `false` when it could not be delivered. Never throws. */
-  reply(url: string, view: ChangeView): Promise<boolean>;
+  /** Posts the change's progress to `url`: one attempt, bounded in time and bytes read. Never throws. */
+  reply(url: string, view: ChangeView): Promise<ReplyResult>;
 }

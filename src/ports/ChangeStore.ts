@@ -1,5 +1,6 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import type { ChangeQuery } from "../domain/change/listQuery.js";
+import type { Notification } from "../domain/change/notification.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 
 /** A page of changes, newest first, and the cursor for the next page (absent on the last). */
@@ -26,42 +27,62 @@ export interface IdempotencyEntry {
   expiresAt: number;
 }
 
+/** What a new change claims as it is recorded: its peering's lock and, optionally, its Idempotency-Key. */
+export interface ChangeClaims {
+  /** The lock is taken if free, or taken over from this change (found ended or abandoned). */
+  replacingLockOf?: string;
+  /** Stored unless a live entry exists (one that expired before `nowSeconds` counts as absent). */
+  idempotency?: IdempotencyEntry;
+  nowSeconds: number;
+}
+
+/** Why a change was not recorded: who holds the lock, who used the key (either or both). Nothing was written. */
+export type CreateOutcome =
+  | { created: true }
+  | { created: false; lockedBy?: PeerLockHolder; keyUsedBy?: IdempotencyEntry };
+
 /** Durable storage of change requests. Every write is conditional; none is a blind overwrite. */
 export interface ChangeStore {
-  /** Stores a new change; throws if the id exists. */
-  create(change: ChangeRecord): Promise<void>;
+  /**
+   * Records a new change together with its peering's lock and its Idempotency-Key, all or nothing (one
+   * transaction), so no lock or key ever names a change that was not stored. Throws
+   * {@link ChangeAlreadyExistsError} if the id is taken.
+   */
+  createChange(change: ChangeRecord, claims: ChangeClaims): Promise<CreateOutcome>;
   get(id: string): Promise<ChangeRecord | undefined>;
   /**
    * Replaces the change with `next` (whose `version` must be `expectedVersion + 1`) only if the stored
-   * version is still `expectedVersion`. Returns false, changing nothing, when another writer got there first.
+   * version is still `expectedVersion`, and adds `notification` to the outbox in the same write. Returns
+   * false, changing nothing, when another writer got there first.
    */
-  update(next: ChangeRecord, expectedVersion: number): Promise<boolean>;
+  update(next: ChangeRecord, expectedVersion: number, notification?: Notification): Promise<boolean>;
   /** A project's changes, newest first, optionally only one peer's and/or one state's. */
   list(query: ChangeQuery): Promise<ChangePage>;
   /** Non-terminal changes whose `nextCheckAt` is at or before `now`, oldest first, through an index. */
   due(now: number, limit: number): Promise<ChangeRecord[]>;
-  /** Takes the peering's lock for `changeId`, unless someone holds it. */
-  acquirePeerLock(
-    groupId: string,
-    peerId: string,
-    changeId: string,
-    now: number,
-  ): Promise<{ acquired: true } | { acquired: false; holder: PeerLockHolder }>;
-  /** Moves the lock from `fromChangeId` (stale) to `toChangeId`; false if it is no longer `fromChangeId`'s. */
-  replacePeerLock(
-    groupId: string,
-    peerId: string,
-    fromChangeId: string,
-    toChangeId: string,
-    now: number,
-  ): Promise<boolean>;
   /** Releases the lock if `changeId` still holds it. */
   releasePeerLock(groupId: string, peerId: string, changeId: string): Promise<void>;
-  /** Remembers a key unless it is remembered (and not expired); returns the earlier entry then. */
-  rememberIdempotencyKey(
-    entry: IdempotencyEntry,
+  /** The live entry of a caller's Idempotency-Key, if any. */
+  findIdempotencyKey(
+    callerId: string,
+    key: string,
     nowSeconds: number,
-  ): Promise<{ stored: true } | { stored: false; existing: IdempotencyEntry }>;
+  ): Promise<IdempotencyEntry | undefined>;
+}
+
+/**
+ * The notifications not delivered yet (see domain/change/notification.ts), on the change store's table. Every
+ * write is conditional on what the writer read, so two notify invocations never both deliver one attempt.
+ */
+export interface NotificationOutbox {
+  get(changeId: string, version: number): Promise<Notification | undefined>;
+  /**
+   * Replaces `previous` by `next` (the same notification, moved on), or deletes it when `next` is undefined,
+   * only if the stored one is still at `previous.revision`. False when someone else moved it.
+   */
+  replace(previous: Notification, next: Notification | undefined): Promise<boolean>;
+  /** Notifications whose `dueAt` is at or before `now`, oldest first, through an index. */
+  due(now: number, limit: number): Promise<Notification[]>;
 }
 
 /**

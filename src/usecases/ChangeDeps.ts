@@ -6,13 +6,15 @@ import type { CallerDirectory } from "../ports/CallerDirectory.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 import type { CallbackNotifier, ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 import type { ChangeReplier } from "../ports/ChangeReplies.js";
-import type { ChangeStore } from "../ports/ChangeStore.js";
+import type { ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
 import type { Logger } from "../ports/Logger.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 
 /** Everything the change use cases need, all behind ports. */
 export interface ChangeDeps {
   store: ChangeStore;
+  /** The notifications not delivered yet (written by `store.update`). */
+  outbox: NotificationOutbox;
   credentials: AtlasCredentialSource;
   atlas: AtlasPeeringApi;
   scheduler: RecheckScheduler;
@@ -25,5 +27,7 @@ export interface ChangeDeps {
   logger: Logger;
   now: () => number;
   newId: () => string;
+  /** In [0, 1): jitter of notification retries. */
+  random: () => number;
   cadence: CadencePolicy;
 }

@@ -8,6 +8,7 @@ import { AtlasCredentialsError, AtlasCredentialsRefusedError } from "../ports/At
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
 import { AtlasUnavailableError, atlasErrorBodyOf, TokenEndpointError } from "../ports/AtlasPeeringApi.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
+import { TransportError } from "../ports/HttpTransport.js";
 
 export interface AtlasCallDeps {
   credentials: AtlasCredentialSource;
@@ -22,7 +23,27 @@ export interface AtlasCallResult {
   outcome: AtlasOutcome;
   /** The failure behind an `unavailable` outcome without an answer (keys missing or refused, network down). */
   error?: Error;
+  /**
+   * A PATCH Atlas may have acted on without a usable answer (docs/atlas-api.md §2.5): its effect is unknown until
+   * the peer is read. `timed-out`: no answer in time, so Atlas may still be working on it and it may land later;
+   * `connection-lost`: the connection died under it (a reset) or Atlas answered 500/502/504.
+   */
+  effectUnknown?: "timed-out" | "connection-lost";
 }
+
+/** Network codes of a request that ran out of time rather than losing its connection. */
+const TIMED_OUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ABORTED", "TIMEOUT"]);
+
+/** How a PATCH that failed without an answer may have ended (undefined: it cannot have reached Atlas). */
+function unknownEffect(request: AtlasRequest, error: unknown): AtlasCallResult["effectUnknown"] {
+  if (request.method !== "PATCH" || !(error instanceof AtlasUnavailableError) || !error.mayHaveArrived)
+    return undefined;
+  const code = error.cause instanceof TransportError ? error.cause.networkCode : "";
+  return TIMED_OUT_CODES.has(code) ? "timed-out" : "connection-lost";
+}
+
+/** Statuses after which a PATCH may have been applied although Atlas reported a failure. */
+const UNCERTAIN_STATUSES = new Set([500, 502, 504]);
 
 /**
  * The 403s that refuse the gateway's key itself, not the change: its IP access list (docs/atlas-api.md §2.2,
@@ -71,7 +92,8 @@ export async function callAtlas(
       attempts: answer.attempts,
       ...(outcome.kind !== "peer" && outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
     });
-    return { answer, outcome };
+    const uncertain = request.method === "PATCH" && UNCERTAIN_STATUSES.has(verdict.status);
+    return { answer, outcome, ...(uncertain ? { effectUnknown: "connection-lost" as const } : {}) };
   } catch (error) {
     // Atlas unreachable, the keys unreadable, or the service account still refused after a fresh secret: the
     // change is kept and tried again later (an operator may be fixing the secret), not lost or failed.
@@ -82,7 +104,12 @@ export async function callAtlas(
     ) {
       const attempts = error instanceof AtlasUnavailableError ? error.attempts : 0;
       deps.metrics?.atlasCall({ operation: request.method, latencyMs: 0, attempts });
-      return { outcome: { kind: "unavailable", detail: error.message }, error };
+      const effect = unknownEffect(request, error);
+      return {
+        outcome: { kind: "unavailable", detail: error.message },
+        error,
+        ...(effect ? { effectUnknown: effect } : {}),
+      };
     }
     throw error;
   }

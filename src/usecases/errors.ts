@@ -59,6 +59,28 @@ export class ChangeBusyError extends GatewayError {
   }
 }
 
+/**
+ * The change's PATCH may be in flight (an invocation holds its lease): cancelling now could not stop it, and
+ * would claim the peering is free while Atlas may still apply it. Once the outcome is known, cancel again.
+ */
+export class ChangeSendingError extends GatewayError {
+  readonly kind: ErrorKind = "conflict";
+  readonly code = "change-sending";
+  readonly title = "The change's PATCH is being sent";
+  constructor(
+    readonly changeId: string,
+    readonly leaseUntil: number,
+  ) {
+    super(
+      `Change ${changeId} is sending its PATCH to Atlas; its outcome is known by ` +
+        `${new Date(leaseUntil).toISOString()} at the latest. Cancel it after that if it is still wanted.`,
+    );
+  }
+  override details() {
+    return { changeRequestId: this.changeId, retryAt: new Date(this.leaseUntil).toISOString() };
+  }
+}
+
 /** The callback URL is not one this caller may use. */
 export class CallbackNotAllowedError extends GatewayError {
   readonly kind: ErrorKind = "refused";

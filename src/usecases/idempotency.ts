@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
+import type { IdempotencyEntry } from "../ports/ChangeStore.js";
+import { ChangeAlreadyExistsError } from "../ports/ChangeStore.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import type { ChangeSubmission } from "./ChangeSubmission.js";
 import { IdempotencyKeyReusedError } from "./errors.js";
@@ -25,27 +27,31 @@ export function requestHash(
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }
 
-/**
- * Binds the caller's key to this request (and to change `id`). Returns undefined for a first use; the earlier
- * change (or, if the earlier writer died before recording it, just its id) for a repeat; throws
- * {@link IdempotencyKeyReusedError} when the key was used for a different request.
- */
-export async function rememberKey(
-  input: ChangeSubmission,
-  id: string,
-  deps: ChangeDeps,
-): Promise<{ changeId: string; change: ChangeRecord | undefined } | undefined> {
-  const bodyHash = requestHash(input);
-  const nowSeconds = Math.floor(deps.now() / 1000);
-  const entry = {
+/** The entry binding the caller's key to this request and to change `id`, as the store keeps it. */
+export function idempotencyEntry(input: ChangeSubmission, id: string, nowSeconds: number): IdempotencyEntry {
+  return {
     callerId: input.caller.id,
     key: input.idempotencyKey ?? "",
-    bodyHash,
+    bodyHash: requestHash(input),
     changeId: id,
     expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
   };
-  const stored = await deps.store.rememberIdempotencyKey(entry, nowSeconds);
-  if (stored.stored) return undefined;
-  if (stored.existing.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError(stored.existing.changeId);
-  return { changeId: stored.existing.changeId, change: await deps.store.get(stored.existing.changeId) };
+}
+
+/**
+ * The change an earlier use of the caller's key made, or undefined when the key is new (or expired). Throws
+ * {@link IdempotencyKeyReusedError} when the key was used for a different request.
+ */
+export async function changeOfKey(
+  input: ChangeSubmission,
+  entry: IdempotencyEntry | undefined,
+  deps: Pick<ChangeDeps, "store">,
+): Promise<ChangeRecord | undefined> {
+  if (entry === undefined) return undefined;
+  if (entry.bodyHash !== requestHash(input)) throw new IdempotencyKeyReusedError(entry.changeId);
+  // The key and its change are written in one transaction: a key without its change is not expected. Such an
+  // entry (from a gateway before that) is answered as a change that exists, never by a second PATCH.
+  const change = await deps.store.get(entry.changeId);
+  if (!change) throw new ChangeAlreadyExistsError();
+  return change;
 }

@@ -1,12 +1,12 @@
 import type { Caller } from "../access/callers.js";
 import { mayChange } from "../access/policy.js";
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
-import { withState } from "../domain/change/lifecycle.js";
+import { isLeased, withState } from "../domain/change/lifecycle.js";
 import type { ChangeQuery } from "../domain/change/listQuery.js";
 import { isTerminal } from "../domain/peering/status.js";
 import type { ChangePage } from "../ports/ChangeStore.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
-import { ChangeBusyError, ChangeEndedError, ChangeNotFoundError } from "./errors.js";
+import { ChangeBusyError, ChangeEndedError, ChangeNotFoundError, ChangeSendingError } from "./errors.js";
 import { persistChange } from "./persistChange.js";
 
 /** A change the caller may see (its project and peer are in the caller's grants). */
@@ -31,13 +31,17 @@ export async function listChanges(
 }
 
 /**
- * Stops following a change (CANCELLED). Atlas is not touched: a PATCH already sent stays sent. A concurrent
- * re-check may win the write; then the cancel is tried again on the fresh record, a few times at most.
+ * Stops following a change (CANCELLED). Atlas is not touched: a PATCH already sent stays sent. While a PATCH
+ * may be in flight (the change is leased) the cancel is refused: the outcome is not known, and a cancelled
+ * change frees the peering for a next change that the late PATCH would then overwrite. A concurrent re-check
+ * may win the write; then the cancel is tried again on the fresh record, a few times at most.
  */
 export async function cancelChange(id: string, caller: Caller, deps: ChangeDeps): Promise<ChangeRecord> {
   for (let tries = 0; tries < 3; tries++) {
     const change = await getChange(id, caller, deps);
     if (isTerminal(change.state)) throw new ChangeEndedError(id, change.state);
+    if (change.leaseUntil !== undefined && isLeased(change, deps.now()))
+      throw new ChangeSendingError(id, change.leaseUntil);
     const next = withState(change, "CANCELLED", deps.now(), change.atlas, `cancelled by ${caller.id}`);
     if (await persistChange(change, next, deps)) {
       await deps.scheduler.cancel({ changeId: id, attempt: change.attempt }).catch((error: unknown) => {

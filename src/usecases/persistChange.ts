@@ -1,23 +1,27 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
+import { type Notification, notificationFor } from "../domain/change/notification.js";
 import { isTerminal } from "../domain/peering/status.js";
-import { announce, isAnnounced } from "./announce.js";
 import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 
 /**
- * Writes `next` over `previous` (conditionally on its version), then does what the new state calls for:
- * schedule the next re-check, release the peering's lock when the change ended, and announce it.
- * Returns false, doing nothing, when another writer moved the change first (a duplicate re-check).
+ * Writes `next` over `previous` (conditionally on its version), with the notification the new state calls for
+ * in the same write (the outbox), then does what the new state calls for: schedule the next re-check, release
+ * the peering's lock when the change ended, and publish the state event. Callbacks and replies are not
+ * delivered here: the notify function does that, outside the request, re-check and sweeper paths. Returns
+ * false, doing nothing, when another writer moved the change first (a duplicate re-check).
  *
- * The order is what makes it safe: the record (with `nextCheckAt`) is written before the schedule is asked
- * for, so a schedule that cannot be created only delays the change until the sweeper finds it overdue.
+ * The order is what makes it safe: the record (with `nextCheckAt`) and its notification are written before
+ * the schedule or the event is asked for, so a schedule that cannot be created only delays the change until
+ * the sweeper finds it overdue, and an event that cannot be published is re-driven from the outbox.
  */
 export async function persistChange(
   previous: ChangeRecord,
   next: ChangeRecord,
   deps: ChangeDeps,
 ): Promise<boolean> {
-  if (!(await deps.store.update(next, previous.version))) {
+  const notification = notificationFor(next, previous, deps.now());
+  if (!(await deps.store.update(next, previous.version, notification))) {
     deps.logger.info("change moved on concurrently; this update was dropped", {
       changeId: next.id,
       attempt: previous.attempt,
@@ -32,8 +36,25 @@ export async function persistChange(
     await releaseLock(next, deps);
     await audit(deps, changeAuditFields(next, "completed"));
   }
-  if (isAnnounced(next, previous)) await announce(next, deps);
+  if (notification) await publishEvent(notification, deps);
   return true;
+}
+
+/**
+ * Publishes the state event at once (EventBridge takes it in milliseconds); the notify function receives it
+ * and delivers the rest. On failure the notification stays in the outbox and the sweeper re-drives it.
+ */
+async function publishEvent(notification: Notification, deps: ChangeDeps): Promise<void> {
+  const { changeId, version, id } = notification;
+  try {
+    await deps.events.publish(notification.view, { changeId, version, id });
+  } catch (error) {
+    deps.logger.warn("could not publish the change event; the sweeper will re-drive it", {
+      changeId,
+      notificationId: id,
+      error: error as Error,
+    });
+  }
 }
 
 async function scheduleNextCheck(change: ChangeRecord, deps: ChangeDeps): Promise<void> {

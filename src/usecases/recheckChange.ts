@@ -3,10 +3,13 @@ import {
   type AtlasOutcome,
   applyOutcome,
   claimResend,
+  isLeased,
+  leaseUntil,
   peerHoldsDesired,
 } from "../domain/change/lifecycle.js";
 import { OPERATION_RULES, READ_PEER } from "../domain/change/operations.js";
 import { isTerminal } from "../domain/peering/status.js";
+import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
 import type { RecheckRequest } from "../ports/RecheckScheduler.js";
 import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
@@ -14,16 +17,18 @@ import { persistChange } from "./persistChange.js";
 
 /** What a re-check did. */
 export type RecheckOutcome =
-  | { kind: "checked"; state: string; attempt: number }
+  /** `answer`: Atlas's answer to the last call made (the re-sent PATCH, else the GET), when Atlas answered. */
+  | { kind: "checked"; state: string; attempt: number; answer?: AtlasAnswer }
   | {
       kind: "skipped";
-      reason: "unknown change" | "already ended" | "stale attempt" | "moved on concurrently";
+      reason: "unknown change" | "already ended" | "stale attempt" | "moved on concurrently" | "being sent";
     };
 
 /** What one re-check learnt: the outcome to apply, the record it applies to, and what was sent. */
 interface Looked {
   base: ChangeRecord;
   outcome: AtlasOutcome;
+  answer?: AtlasAnswer;
   sent: Array<"GET" | "PATCH">;
 }
 
@@ -32,7 +37,9 @@ interface Looked {
  * is sent again only if the peer does not hold the desired settings yet. What was seen is recorded and the
  * next check scheduled. A re-check for an attempt the change has moved past (a duplicate or late EventBridge
  * delivery, or the sweeper and the schedule both firing) does nothing: the attempt number and the conditional
- * writes make each attempt apply at most once, and send at most one PATCH.
+ * writes make each attempt apply at most once, and send at most one PATCH. Nor does one that finds another
+ * invocation's PATCH possibly in flight (the change is leased): that invocation records the outcome, and if it
+ * died, the check due after the lease reads the peer before anything is sent.
  */
 export async function recheckChange(
   request: RecheckRequest,
@@ -43,6 +50,7 @@ export async function recheckChange(
   if (!change) return { kind: "skipped", reason: "unknown change" };
   if (isTerminal(change.state)) return { kind: "skipped", reason: "already ended" };
   if (change.attempt !== request.attempt) return { kind: "skipped", reason: "stale attempt" };
+  if (isLeased(change, deps.now())) return { kind: "skipped", reason: "being sent" };
   // The request that created the change is the correlation id of every log line about it, across functions.
   deps.logger.setCorrelationId(change.requestId ?? change.id);
   const looked = await look(change, deps, deadline);
@@ -60,7 +68,12 @@ export async function recheckChange(
     state: next.state,
     ...(next.retryingChecks ? { retryingChecks: next.retryingChecks } : {}),
   });
-  return { kind: "checked", state: next.state, attempt: next.attempt };
+  return {
+    kind: "checked",
+    state: next.state,
+    attempt: next.attempt,
+    ...(looked.answer ? { answer: looked.answer } : {}),
+  };
 }
 
 /**
@@ -72,15 +85,20 @@ async function look(change: ChangeRecord, deps: ChangeDeps, deadline: number): P
   const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion };
   const read = await callAtlas(deps, { ...call, query: {} }, READ_PEER, deadline);
   if (change.state !== "RETRYING" || !mustResend(change, read))
-    return { base: change, outcome: read.outcome, sent: ["GET"] };
-  const claim = claimResend(change, deps.now(), deps.cadence);
+    return { base: change, outcome: read.outcome, sent: ["GET"], ...answerOf(read) };
+  const now = deps.now();
+  const claim = claimResend(change, now, deps.cadence, leaseUntil(now, deadline));
   if (!(await deps.store.update(claim, change.version))) {
     deps.logger.info("another re-check is re-sending this change", { changeId: change.id });
     return undefined;
   }
   const send = OPERATION_RULES[change.operation].send(change);
   const result = await callAtlas(deps, { ...call, query: change.query }, send, deadline);
-  return { base: claim, outcome: result.outcome, sent: ["GET", send.method] };
+  return { base: claim, outcome: result.outcome, sent: ["GET", send.method], ...answerOf(result) };
+}
+
+function answerOf(result: AtlasCallResult): { answer?: AtlasAnswer } {
+  return result.answer ? { answer: result.answer } : {};
 }
 
 /**

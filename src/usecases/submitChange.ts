@@ -1,59 +1,132 @@
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
-import { applyOutcome, withState } from "../domain/change/lifecycle.js";
+import {
+  applyOutcome,
+  holdLease,
+  leaseUntil,
+  settingsHoldDesired,
+  withState,
+} from "../domain/change/lifecycle.js";
 import { newChange } from "../domain/change/newChange.js";
-import { OPERATION_RULES } from "../domain/change/operations.js";
+import { OPERATION_RULES, READ_PEER } from "../domain/change/operations.js";
 import type { ChangePlan } from "../domain/change/plan.js";
 import { parseObject } from "../domain/json.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
-import { ChangeAlreadyExistsError } from "../ports/ChangeStore.js";
-import { callAtlas } from "./atlasCall.js";
+import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import type { ChangeSubmission } from "./ChangeSubmission.js";
 import { ChangeRefusedError } from "./errors.js";
-import { rememberKey } from "./idempotency.js";
-import { releasePeerLock, takePeerLock } from "./peerLock.js";
+import { changeOfKey } from "./idempotency.js";
 import { persistChange } from "./persistChange.js";
 import { readAndPlan } from "./readAndPlan.js";
+import { recheckChange } from "./recheckChange.js";
+import { recordChange } from "./recordChange.js";
 
 export type SubmitOutcome =
   | { kind: "created"; change: ChangeRecord; plan: ChangePlan; answer?: AtlasAnswer; error?: Error }
   | { kind: "replayed"; change: ChangeRecord };
 
+/** Time the read after a PATCH of unknown effect needs to be worth starting in the request. */
+const FOLLOW_UP_MIN_MS = 5_000;
+
 /**
  * Plans, records durably, then sends the PATCH. Same caller + Idempotency-Key + request → the original change,
  * no second PATCH; same key, other request → `IdempotencyKeyReusedError`. While another change for the
- * peering has not settled → `ChangeInFlightError`. A change Atlas cannot make in place → `ChangeRefusedError`;
- * a change that changes nothing completes as SUCCEEDED without a PATCH. Whatever Atlas does afterwards
- * (answers, fails, times out), the change is recorded with its next check, so nothing is lost.
+ * peering has not settled, or its PATCH may still land → `ChangeInFlightError`. A change Atlas cannot make in
+ * place → `ChangeRefusedError`; a change that changes nothing completes as SUCCEEDED without a PATCH. Whatever
+ * Atlas does afterwards (answers, fails, times out), the change is recorded with its next check, so nothing is
+ * lost; the outcome returned is the change as stored.
  */
 export async function submitChange(
   input: ChangeSubmission,
   deps: ChangeDeps,
   deadline: number,
 ): Promise<SubmitOutcome> {
-  let id = deps.newId();
-  if (input.idempotencyKey !== undefined) {
-    const earlier = await rememberKey(input, id, deps);
-    if (earlier?.change) return { kind: "replayed", change: earlier.change };
-    if (earlier) id = earlier.changeId; // the key was stored, but the change never was: finish the job
-  }
-  await takePeerLock(input.call, id, deps);
-  const planned = await planOrRelease(input, id, deps, deadline);
-  const change = newChange(changeData(input, id), deps.now(), deps.cadence);
-  if (!(await createOrFindTwin(change, deps))) return replayOf(id, deps);
+  const earlier = await earlierChange(input, deps);
+  if (earlier) return { kind: "replayed", change: earlier };
+  const planned = await planOrRefuse(input, deps, deadline);
+  const now = deps.now();
+  const change = newChange(changeData(input, deps.newId()), now, deps.cadence, leaseUntil(now, deadline));
+  const twin = await recordChange(change, input, deps);
+  if (twin) return { kind: "replayed", change: twin };
   if (planned.plan.noop) return completeWithoutPatch(change, planned, deps);
   // The audit record and the PATCH do not depend on each other: one round trip saved on every change.
-  const [result] = await Promise.all([
+  const [sent] = await Promise.all([
     callAtlas(deps, input.call, OPERATION_RULES.update.send({ desired: input.body }), deadline),
     audit(
       deps,
       changeAuditFields(change, "accepted", { before: planned.current, requestId: input.requestId }),
     ),
   ]);
-  const next = applyOutcome(change, result.outcome, deps.now(), deps.cadence);
-  await persistChange(change, next, deps);
+  const { stored, result } = await recordOutcome(change, sent, deps, deadline);
+  logSubmitted(stored, result, deps);
+  return {
+    kind: "created",
+    change: stored,
+    plan: planned.plan,
+    ...(result.answer ? { answer: result.answer } : {}),
+    ...(result.error && !result.answer ? { error: result.error } : {}),
+  };
+}
+
+/** The change an earlier request with the same Idempotency-Key made, if any (no read, no PATCH then). */
+async function earlierChange(input: ChangeSubmission, deps: ChangeDeps): Promise<ChangeRecord | undefined> {
+  if (input.idempotencyKey === undefined) return undefined;
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const entry = await deps.store.findIdempotencyKey(input.caller.id, input.idempotencyKey, nowSeconds);
+  return changeOfKey(input, entry, deps);
+}
+
+/**
+ * Records what the PATCH did, and answers with what was stored: when another writer moved the change first,
+ * the stored change, not this invocation's view of it. A PATCH of unknown effect (no answer, and it may have
+ * reached Atlas) is never sent again without reading the peer first:
+ * - it timed out: Atlas may still be working on it, so the change keeps its lease (nothing sends it again
+ *   while it could still land) and the peer is read once, only to follow a PATCH that landed; the check after
+ *   the lease decides the rest;
+ * - its connection was lost: it cannot land later, so, time allowing, a re-check runs at once: it reads the
+ *   peer and sends the PATCH again only if the peer does not hold the settings (one effective PATCH).
+ */
+async function recordOutcome(
+  change: ChangeRecord,
+  sent: AtlasCallResult,
+  deps: ChangeDeps,
+  deadline: number,
+): Promise<{ stored: ChangeRecord; result: AtlasCallResult }> {
+  let next = applyOutcome(change, sent.outcome, deps.now(), deps.cadence);
+  const doubt = next.state === "RETRYING" && !sent.answer ? sent.effectUnknown : undefined;
+  if (doubt === "timed-out" && change.leaseUntil !== undefined) next = holdLease(next, change.leaseUntil);
+  if (!(await persistChange(change, next, deps))) return { stored: await storedOr(next, deps), result: sent };
+  if (!doubt || deadline - deps.now() < FOLLOW_UP_MIN_MS) return { stored: next, result: sent };
+  if (doubt === "timed-out") return confirmLanded(next, sent, deps, deadline);
+  const followed = await recheckChange({ changeId: next.id, attempt: next.attempt }, deps, deadline);
+  const answer = followed.kind === "checked" ? followed.answer : undefined;
+  return { stored: await storedOr(next, deps), result: answer ? { answer, outcome: sent.outcome } : sent };
+}
+
+/** The read-only follow-up of a PATCH that timed out (see {@link recordOutcome}). */
+async function confirmLanded(
+  next: ChangeRecord,
+  sent: AtlasCallResult,
+  deps: ChangeDeps,
+  deadline: number,
+): Promise<{ stored: ChangeRecord; result: AtlasCallResult }> {
+  const call = { groupId: next.groupId, peerId: next.peerId, apiVersion: next.apiVersion, query: next.query };
+  const read = await callAtlas(deps, call, READ_PEER, deadline);
+  const landed = read.outcome.kind === "peer" && settingsHoldDesired(next.desired, read.outcome.settings);
+  if (!landed || !read.answer) return { stored: next, result: sent };
+  const followed = applyOutcome(next, read.outcome, deps.now(), deps.cadence);
+  const stored = (await persistChange(next, followed, deps)) ? followed : await storedOr(next, deps);
+  return { stored, result: { answer: read.answer, outcome: read.outcome } };
+}
+
+/** The change as stored now (`fallback` if the store has lost it, which a conditional write cannot cause). */
+async function storedOr(fallback: ChangeRecord, deps: ChangeDeps): Promise<ChangeRecord> {
+  return (await deps.store.get(fallback.id)) ?? fallback;
+}
+
+function logSubmitted(next: ChangeRecord, result: AtlasCallResult, deps: ChangeDeps): void {
   deps.logger.info("peering change submitted", {
     changeId: next.id,
     channel: next.channel,
@@ -67,26 +140,14 @@ export async function submitChange(
     atlasErrorCode: next.atlas.errorCode,
     state: next.state,
   });
-  return {
-    kind: "created",
-    change: next,
-    plan: planned.plan,
-    ...(result.answer ? { answer: result.answer } : {}),
-    ...(result.error ? { error: result.error } : {}),
-  };
 }
 
-/** Reads and plans; a refused plan frees the peering again and is audited before it is thrown. */
-async function planOrRelease(input: ChangeSubmission, id: string, deps: ChangeDeps, deadline: number) {
+/** Reads and plans; a refused plan is audited before it is thrown. Nothing is locked yet. */
+async function planOrRefuse(input: ChangeSubmission, deps: ChangeDeps, deadline: number) {
   const desired = parseObject(input.body);
   if (input.plan === false) return { plan: { diff: [], noop: false, warnings: [] } };
-  const read = readAndPlan(input.call, input.provider, desired, deps, deadline, input.knownPeer);
-  const planned = await read.catch(async (error: unknown) => {
-    await releasePeerLock(input.call, id, deps);
-    throw error;
-  });
+  const planned = await readAndPlan(input.call, input.provider, desired, deps, deadline, input.knownPeer);
   if (planned.plan.refusal === undefined) return planned;
-  await releasePeerLock(input.call, id, deps);
   await audit(deps, {
     requestId: input.requestId,
     channel: input.channel,
@@ -120,10 +181,10 @@ async function completeWithoutPatch(
     atlas,
     "no change needed: the peer already has these settings",
   );
-  await persistChange(change, done, deps);
+  const stored = (await persistChange(change, done, deps)) ? done : await storedOr(done, deps);
   return {
     kind: "created",
-    change: done,
+    change: stored,
     plan: planned.plan,
     ...(planned.answer ? { answer: planned.answer } : {}),
   };
@@ -147,26 +208,4 @@ function changeData(input: ChangeSubmission, id: string) {
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     ...(input.replyTo === undefined ? {} : { replyTo: input.replyTo }),
   };
-}
-
-/**
- * Records the new change. `false` when a change with its id is already stored: a request racing itself with
- * the same Idempotency-Key took the same id (rememberKey) and won. The loser must answer with the winner's
- * change, not an error, and must not send a second PATCH.
- */
-async function createOrFindTwin(change: ChangeRecord, deps: ChangeDeps): Promise<boolean> {
-  try {
-    await deps.store.create(change);
-    return true;
-  } catch (error) {
-    if (error instanceof ChangeAlreadyExistsError && change.idempotencyKey !== undefined) return false;
-    throw error;
-  }
-}
-
-/** The winner's change, as a replay. */
-async function replayOf(id: string, deps: ChangeDeps): Promise<SubmitOutcome> {
-  const change = await deps.store.get(id);
-  if (!change) throw new ChangeAlreadyExistsError();
-  return { kind: "replayed", change };
 }

@@ -11,7 +11,8 @@ export interface SweepOptions {
 /**
  * The safety net: finds changes whose next check is overdue by more than `graceMs` (a schedule that could
  * not be created, a function that died) through the store's due index — never a scan — and re-checks them.
- * Re-checking is idempotent per attempt, so racing a late schedule is harmless.
+ * Re-checking is idempotent per attempt, so racing a late schedule is harmless. Then re-drives the
+ * notifications due for another delivery attempt.
  */
 export async function sweepOverdue(deps: ChangeDeps, options: SweepOptions, deadline: number) {
   const overdue = await deps.store.due(deps.now() - options.graceMs, options.limit);
@@ -34,5 +35,27 @@ export async function sweepOverdue(deps: ChangeDeps, options: SweepOptions, dead
   }
   if (overdue.length > 0)
     deps.logger.info("sweeper re-checked overdue changes", { count: overdue.length, results });
-  return { found: overdue.length, results };
+  const redriven = await redriveNotifications(deps, options.limit);
+  return { found: overdue.length, results, redriven };
+}
+
+/**
+ * Asks the notify function to retry every notification whose next attempt is due (one that a function died
+ * delivering, an event that could not be published, a callback backing off). The sweeper only publishes the
+ * request: it never waits on a callback host itself.
+ */
+async function redriveNotifications(deps: ChangeDeps, limit: number): Promise<number> {
+  const due = await deps.outbox.due(deps.now(), limit);
+  let redriven = 0;
+  for (const notification of due) {
+    const ref = { changeId: notification.changeId, version: notification.version };
+    try {
+      await deps.events.requestDelivery(ref);
+      redriven++;
+    } catch (error) {
+      deps.logger.error("sweeper could not re-drive a notification", { ...ref, error: error as Error });
+    }
+  }
+  if (due.length > 0) deps.logger.info("sweeper re-drove due notifications", { count: due.length, redriven });
+  return redriven;
 }

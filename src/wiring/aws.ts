@@ -63,6 +63,7 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
     cadence: config.cadence,
     now: Date.now,
     newId: randomUUID,
+    random: Math.random,
     limits: {
       maxBodyBytes: config.maxBodyBytes,
       signatureToleranceSeconds: config.signatureToleranceSeconds,

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Logger } from "../observability/logger.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
-import type { ChangeStore } from "../ports/ChangeStore.js";
+import type { ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 import type { ReplayGuard } from "../ports/ReplayGuard.js";
 import { awsClientConfig } from "./clientConfig.js";
@@ -11,7 +11,7 @@ import { lazyPort } from "./lazy.js";
 
 /**
  * The AWS adapters beyond Secrets Manager, each loaded (module and SDK client) on first use. One DynamoDB
- * document client is shared by the store, the audit log and the replay guard. Every `import()` here names a
+ * document client is shared by the store, the outbox, the audit log and the replay guard. Every `import()` here names a
  * module of ours that imports its SDK package statically (see loaders/dynamodb.ts for why).
  */
 export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<string, string | undefined>) {
@@ -32,6 +32,12 @@ export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<stri
     store: lazyPort<ChangeStore>(async () => {
       const { DynamoDbChangeStore } = await import("../adapters/aws/dynamodb/DynamoDbChangeStore.js");
       return new DynamoDbChangeStore({ client: await documentClient(), tableName });
+    }),
+    outbox: lazyPort<NotificationOutbox>(async () => {
+      const { DynamoDbNotificationOutbox } = await import(
+        "../adapters/aws/dynamodb/DynamoDbNotificationOutbox.js"
+      );
+      return new DynamoDbNotificationOutbox({ client: await documentClient(), tableName });
     }),
     audit: lazyPort<AuditLog>(async () => {
       const [{ DynamoDbAuditLog }, { LoggedAuditLog }] = await Promise.all([

@@ -1,4 +1,9 @@
-import { makeEventsHandler, makeRecheckHandler, makeSweeperHandler } from "../lambda/followUpHandlers.js";
+import {
+  makeEventsHandler,
+  makeNotifyHandler,
+  makeRecheckHandler,
+  makeSweeperHandler,
+} from "../lambda/followUpHandlers.js";
 import { makeHttpHandler } from "../lambda/httpHandler.js";
 import { type AwsDeps, awsDeps } from "./aws.js";
 
@@ -8,7 +13,7 @@ type Env = Record<string, string | undefined>;
 const SWEEP_LIMIT = 50;
 
 /**
- * The four Lambda entry points, each built from an environment by the one production wiring. `handlers/*.ts`
+ * The five Lambda entry points, each built from an environment by the one production wiring. `handlers/*.ts`
  * call them with `process.env` at cold start; the local stack calls them with the same variables pointed at
  * its local stand-ins, so what runs locally is what runs in AWS.
  */
@@ -22,6 +27,10 @@ export function recheckEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
 
 export function eventsEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
   return makeEventsHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
+}
+
+export function notifyEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
+  return makeNotifyHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
 }
 
 export function sweeperEntry(env: Env, deps: AwsDeps = awsDeps(env)) {

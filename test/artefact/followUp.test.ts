@@ -188,7 +188,7 @@ describe("the packaged follow-up functions", () => {
       }
     }
     expect(denied).toEqual([]);
-    expect([...callers].sort()).toEqual(["events", "http", "recheck", "sweeper"]);
+    expect([...callers].sort()).toEqual(["events", "http", "notify", "recheck", "sweeper"]);
   });
 
   it("never wrote a key, token or signing secret to their logs", () => {
@@ -203,8 +203,28 @@ describe("the packaged follow-up functions", () => {
   });
 });
 
-/** What IAM evaluates for one call: the action itself, and passing the Scheduler role for CreateSchedule. */
+/** The IAM action of each kind of item in a DynamoDB transaction (there is no TransactWriteItems action). */
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: "dynamodb:PutItem",
+  Update: "dynamodb:UpdateItem",
+  Delete: "dynamodb:DeleteItem",
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+};
+
+/**
+ * What IAM evaluates for one call: the action itself (for a DynamoDB transaction, the action of each of its
+ * items: docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html), and passing the
+ * Scheduler role for CreateSchedule.
+ */
 function iamRequestsOf(awsCall: AwsCall): IamRequest[] {
+  if (awsCall.service === "dynamodb" && awsCall.action === "TransactWriteItems") {
+    const items = (awsCall.input as { TransactItems?: Array<Record<string, unknown>> }).TransactItems ?? [];
+    const kinds = new Set(items.flatMap((item) => Object.keys(item)));
+    return [...kinds].map((kind) => ({
+      action: TRANSACT_ITEM_ACTIONS[kind] ?? `dynamodb:${kind}`,
+      resource: awsCall.resource,
+    }));
+  }
   const requests: IamRequest[] = [
     { action: `${awsCall.service}:${awsCall.action}`, resource: awsCall.resource },
   ];

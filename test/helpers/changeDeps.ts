@@ -32,8 +32,10 @@ export function fakeChangeDeps(
   let clock = options.now ?? 1_764_331_200_000;
   let ids = 0;
   const slackReplies = new RecordingSlackReplies();
+  const store = new MemoryChangeStore();
   const parts = {
-    store: new MemoryChangeStore(),
+    store,
+    outbox: store.outbox,
     scheduler: new RecordingScheduler(),
     events: new RecordingPublisher(),
     callbacks: new RecordingNotifier(),
@@ -52,6 +54,7 @@ export function fakeChangeDeps(
     logger: createLogger({ logLevel: "SILENT" }),
     now: () => clock,
     newId: () => `chg-${++ids}`,
+    random: () => 0.5,
     cadence: TEST_CADENCE,
   };
   return { deps, ...parts, advance: (ms: number) => (clock += ms), time: () => clock };

@@ -9,6 +9,7 @@ import type {
   ChangeEventPublisher,
   ChangeRejection,
   DeliveryResult,
+  NotificationRef,
 } from "../../src/ports/ChangeNotifications.js";
 import type { RecheckRequest, RecheckScheduler } from "../../src/ports/RecheckScheduler.js";
 
@@ -92,12 +93,18 @@ export class RecordingScheduler implements RecheckScheduler {
   }
 }
 
-/** Records published change events and rejections. */
+/** Records published change events (with the notification each announces), re-drives and rejections. */
 export class RecordingPublisher implements ChangeEventPublisher {
   readonly events: ChangeView[] = [];
+  readonly notifications: Array<NotificationRef & { id: string }> = [];
+  readonly redrives: NotificationRef[] = [];
   readonly rejections: ChangeRejection[] = [];
-  async publish(change: ChangeView): Promise<void> {
+  async publish(change: ChangeView, notification: NotificationRef & { id: string }): Promise<void> {
     this.events.push(change);
+    this.notifications.push(notification);
+  }
+  async requestDelivery(notification: NotificationRef): Promise<void> {
+    this.redrives.push(notification);
   }
   async publishRejection(rejection: ChangeRejection): Promise<void> {
     this.rejections.push(rejection);
@@ -109,15 +116,15 @@ export class RecordingNotifier implements CallbackNotifier {
   readonly deliveries: CallbackDelivery[] = [];
   async deliver(delivery: CallbackDelivery): Promise<DeliveryResult> {
     this.deliveries.push(delivery);
-    return { delivered: true, attempts: 1, lastOutcome: "200" };
+    return { delivered: true, retryable: false, lastOutcome: "200" };
   }
 }
 
 /** Records Slack response_url posts. */
 export class RecordingSlackReplies implements SlackReplies {
   readonly posts: Array<{ url: string; message: SlackMessage }> = [];
-  async post(url: string, message: SlackMessage): Promise<boolean> {
+  async post(url: string, message: SlackMessage): Promise<DeliveryResult> {
     this.posts.push({ url, message });
-    return true;
+    return { delivered: true, retryable: false, lastOutcome: "200" };
   }
 }

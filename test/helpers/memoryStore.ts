@@ -1,10 +1,14 @@
 import type { ChangeRecord } from "../../src/domain/change/ChangeRecord.js";
 import type { ChangeQuery } from "../../src/domain/change/listQuery.js";
+import type { Notification } from "../../src/domain/change/notification.js";
 import { isTerminal } from "../../src/domain/peering/status.js";
 import type {
+  ChangeClaims,
   ChangePage,
   ChangeStore,
+  CreateOutcome,
   IdempotencyEntry,
+  NotificationOutbox,
   PeerLockHolder,
 } from "../../src/ports/ChangeStore.js";
 import { ChangeAlreadyExistsError } from "../../src/ports/ChangeStore.js";
@@ -17,9 +21,12 @@ export class MemoryChangeStore implements ChangeStore {
   readonly changes = new Map<string, ChangeRecord>();
   readonly locks = new Map<string, PeerLockHolder>();
   readonly keys = new Map<string, IdempotencyEntry>();
+  /** Where `update` puts notifications, as the DynamoDB store's transaction does. */
+  readonly outbox = new MemoryNotificationOutbox();
 
-  async create(change: ChangeRecord): Promise<void> {
-    if (this.changes.has(change.id)) throw new ChangeAlreadyExistsError(); // as the DynamoDB store does
+  /** Stores a change as if recorded earlier (test setup), without its lock or key. */
+  async seed(change: ChangeRecord): Promise<void> {
+    if (this.changes.has(change.id)) throw new ChangeAlreadyExistsError();
     this.changes.set(change.id, structuredClone(change));
   }
 
@@ -28,8 +35,9 @@ export class MemoryChangeStore implements ChangeStore {
     return change && structuredClone(change);
   }
 
-  async update(next: ChangeRecord, expectedVersion: number): Promise<boolean> {
+  async update(next: ChangeRecord, expectedVersion: number, notification?: Notification): Promise<boolean> {
     if (this.changes.get(next.id)?.version !== expectedVersion) return false;
+    if (notification) this.outbox.add(notification);
     this.changes.set(next.id, structuredClone(next));
     return true;
   }
@@ -56,34 +64,67 @@ export class MemoryChangeStore implements ChangeStore {
       .slice(0, limit);
   }
 
-  async acquirePeerLock(groupId: string, peerId: string, changeId: string, now: number) {
-    const holder = this.locks.get(`${groupId}#${peerId}`);
-    if (holder) return { acquired: false as const, holder };
-    this.locks.set(`${groupId}#${peerId}`, { changeId, since: now });
-    return { acquired: true as const };
-  }
-
-  async replacePeerLock(
-    groupId: string,
-    peerId: string,
-    from: string,
-    to: string,
-    now: number,
-  ): Promise<boolean> {
-    if (this.locks.get(`${groupId}#${peerId}`)?.changeId !== from) return false;
-    this.locks.set(`${groupId}#${peerId}`, { changeId: to, since: now });
-    return true;
-  }
-
   async releasePeerLock(groupId: string, peerId: string, changeId: string): Promise<void> {
     if (this.locks.get(`${groupId}#${peerId}`)?.changeId === changeId)
       this.locks.delete(`${groupId}#${peerId}`);
   }
 
-  async rememberIdempotencyKey(entry: IdempotencyEntry, nowSeconds: number) {
-    const existing = this.keys.get(`${entry.callerId}#${entry.key}`);
-    if (existing && existing.expiresAt >= nowSeconds) return { stored: false as const, existing };
-    this.keys.set(`${entry.callerId}#${entry.key}`, entry);
-    return { stored: true as const };
+  async findIdempotencyKey(callerId: string, key: string, nowSeconds: number) {
+    const entry = this.keys.get(`${callerId}#${key}`);
+    return entry && entry.expiresAt >= nowSeconds ? structuredClone(entry) : undefined;
+  }
+
+  /** All or nothing, as the DynamoDB transaction: nothing is written when any claim is refused. */
+  async createChange(change: ChangeRecord, claims: ChangeClaims): Promise<CreateOutcome> {
+    if (this.changes.has(change.id)) throw new ChangeAlreadyExistsError();
+    const lockName = `${change.groupId}#${change.peerId}`;
+    const holder = this.locks.get(lockName);
+    const lockFree = !holder || holder.changeId === claims.replacingLockOf;
+    const entry = claims.idempotency;
+    const used = entry ? this.keys.get(`${entry.callerId}#${entry.key}`) : undefined;
+    const keyFree = !used || used.expiresAt < claims.nowSeconds;
+    if (!lockFree || !keyFree) {
+      return {
+        created: false,
+        ...(lockFree || !holder ? {} : { lockedBy: structuredClone(holder) }),
+        ...(keyFree || !used ? {} : { keyUsedBy: structuredClone(used) }),
+      };
+    }
+    this.changes.set(change.id, structuredClone(change));
+    this.locks.set(lockName, { changeId: change.id, since: change.createdAt });
+    if (entry) this.keys.set(`${entry.callerId}#${entry.key}`, structuredClone(entry));
+    return { created: true };
+  }
+}
+
+/** The outbox the memory store's `update` writes to, with the DynamoDB adapter's conditional semantics. */
+export class MemoryNotificationOutbox implements NotificationOutbox {
+  readonly items = new Map<string, Notification>();
+
+  add(notification: Notification): void {
+    const name = `${notification.changeId}#${notification.version}`;
+    if (this.items.has(name)) throw new Error("the outbox already holds this notification");
+    this.items.set(name, structuredClone(notification));
+  }
+
+  async get(changeId: string, version: number): Promise<Notification | undefined> {
+    const found = this.items.get(`${changeId}#${version}`);
+    return found && structuredClone(found);
+  }
+
+  async replace(previous: Notification, next: Notification | undefined): Promise<boolean> {
+    const name = `${previous.changeId}#${previous.version}`;
+    if (this.items.get(name)?.revision !== previous.revision) return false;
+    if (next) this.items.set(name, structuredClone(next));
+    else this.items.delete(name);
+    return true;
+  }
+
+  async due(now: number, limit: number): Promise<Notification[]> {
+    return [...this.items.values()]
+      .filter((n) => n.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .slice(0, limit)
+      .map((n) => structuredClone(n));
   }
 }

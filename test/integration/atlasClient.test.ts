@@ -49,11 +49,46 @@ beforeEach(() => {
 const soon = (ms: number) => Date.now() + ms;
 
 describe("AtlasClient against the simulator", () => {
-  it("retries 500/502-class answers and returns the success with the attempt count", async () => {
-    sim.faults.inject({ status: 500, count: 2, match: { method: "PATCH" } });
+  it("retries a GET's 500 answers and dropped connections, and returns the success with the attempt count", async () => {
+    sim.faults.inject({ status: 500, count: 1, match: { method: "GET" } });
+    sim.faults.inject({ reset: "connection", count: 1, match: { method: "GET" } });
+    const before = sim.requests.length;
+    const answer = await client().getPeer(keys, call, { deadline: soon(10_000) });
+    expect(answer.status).toBe(200);
+    // A reset on a kept-alive socket is re-sent at once by the transport (a GET may be), the 500 by the client.
+    const gets = sim.requests.slice(before).filter((r) => r.method === "GET" && r.status !== 401);
+    expect(gets.map((r) => r.status)).toEqual([500, 0, 200]);
+  });
+
+  it("retries a PATCH Atlas did not act on (429, 503), never one it may have applied (500, a dropped connection)", async () => {
+    // Digest challenges (401) are the handshake, not attempts.
+    const patches = () => sim.requests.filter((r) => r.method === "PATCH" && r.status !== 401).length;
+    sim.faults.inject({ status: 503, count: 1, match: { method: "PATCH" } });
+    sim.faults.inject({ status: 429, count: 1, retryAfterSeconds: 0, match: { method: "PATCH" } });
+    expect(await client().updatePeer(keys, call, body, { deadline: soon(10_000) })).toMatchObject({
+      status: 200,
+      attempts: 3,
+    });
+    retries.length = 0;
+    const before500 = patches();
+    sim.faults.inject({ status: 500, count: 1, match: { method: "PATCH" } });
     const answer = await client().updatePeer(keys, call, body, { deadline: soon(10_000) });
-    expect(answer).toMatchObject({ status: 200, attempts: 3 });
-    expect(retries.map((r) => r.status)).toEqual([500, 500]);
+    expect(answer).toMatchObject({ status: 500, attempts: 1 });
+    expect(patches() - before500).toBe(1);
+    // A warm client: the reset lands on a kept-alive socket, which must not be re-sent blindly either.
+    const warm = client();
+    await warm.getPeer(keys, call, { deadline: soon(10_000) });
+    const beforeReset = sim.requests.length;
+    sim.faults.inject({ reset: "connection", count: 1, match: { method: "PATCH" } });
+    const failure = await warm
+      .updatePeer(keys, call, body, { deadline: soon(10_000) })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AtlasUnavailableError);
+    expect((failure as AtlasUnavailableError).mayHaveArrived).toBe(true);
+    expect(
+      sim.requests.slice(beforeReset).filter((r) => r.method === "PATCH" && r.status !== 401),
+    ).toHaveLength(1);
+    expect(retries).toEqual([]);
   });
 
   it("gives Atlas's last answer back when the attempts run out", async () => {

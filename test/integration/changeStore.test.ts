@@ -3,9 +3,11 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureChangeTable } from "../../src/adapters/aws/dynamodb/createTable.js";
 import { DynamoDbChangeStore } from "../../src/adapters/aws/dynamodb/DynamoDbChangeStore.js";
-import { changeKey, idempotencyKey, TTL_ATTRIBUTE } from "../../src/adapters/aws/dynamodb/table.js";
+import { DynamoDbNotificationOutbox } from "../../src/adapters/aws/dynamodb/DynamoDbNotificationOutbox.js";
+import { changeKey, idempotencyKey, lockKey, TTL_ATTRIBUTE } from "../../src/adapters/aws/dynamodb/table.js";
 import type { ChangeRecord } from "../../src/domain/change/ChangeRecord.js";
 import type { ChangeQuery } from "../../src/domain/change/listQuery.js";
+import { notificationFor } from "../../src/domain/change/notification.js";
 import type { ChangeStore } from "../../src/ports/ChangeStore.js";
 import {
   ChangeAlreadyExistsError,
@@ -32,6 +34,23 @@ async function freshTable(): Promise<string> {
 
 async function freshStore(): Promise<DynamoDbChangeStore> {
   return new DynamoDbChangeStore({ client: dynamo.doc, tableName: await freshTable() });
+}
+
+/**
+ * Records a change as the gateway does (with its peering's lock), taking the lock over from whichever test
+ * change holds it, so that many changes of one peering can be set up.
+ */
+async function record(store: DynamoDbChangeStore, recorded: ChangeRecord): Promise<void> {
+  let replacing: string | undefined;
+  for (let tries = 0; tries < 50; tries++) {
+    const outcome = await store.createChange(recorded, {
+      nowSeconds: 0,
+      ...(replacing ? { replacingLockOf: replacing } : {}),
+    });
+    if (outcome.created) return;
+    replacing = outcome.lockedBy?.changeId;
+  }
+  throw new Error(`could not record ${recorded.id}`);
 }
 
 /** A change with only the required fields; `overrides` adds or changes any. */
@@ -105,13 +124,13 @@ describe("DynamoDbChangeStore: records", () => {
 
   it("round-trips a record with every optional field", async () => {
     const full = change("full", FULL_OPTIONALS);
-    await store.create(full);
+    await record(store, full);
     expect(await store.get("full")).toStrictEqual(full);
   });
 
   it("keeps absent optional fields absent (not undefined)", async () => {
     const minimal = change("minimal");
-    await store.create(minimal);
+    await record(store, minimal);
     const read = await store.get("minimal");
     expect(read).toStrictEqual(minimal);
     for (const field of ["reason", "callbackUrl", "idempotencyKey", "nextCheckAt", "expiresAt"]) {
@@ -124,10 +143,10 @@ describe("DynamoDbChangeStore: records", () => {
   });
 
   it("refuses to create the same id twice and keeps the first", async () => {
-    await store.create(change("twice"));
-    await expect(store.create(change("twice", { reason: "second" }))).rejects.toBeInstanceOf(
-      ChangeAlreadyExistsError,
-    );
+    await record(store, change("twice"));
+    await expect(
+      store.createChange(change("twice", { reason: "second" }), { nowSeconds: 0 }),
+    ).rejects.toBeInstanceOf(ChangeAlreadyExistsError);
     expect((await store.get("twice"))?.reason).toBeUndefined();
   });
 
@@ -153,7 +172,7 @@ describe("DynamoDbChangeStore: conditional update", () => {
   });
 
   it("applies the expected version and refuses a stale one without changing anything", async () => {
-    await store.create(change("u1"));
+    await record(store, change("u1"));
     const v2 = change("u1", { version: 2, state: "WAITING_FOR_USER", waitingChecks: 1 });
     expect(await store.update(v2, 1)).toBe(true);
     expect(await store.update(change("u1", { version: 2, state: "FAILED" }), 1)).toBe(false);
@@ -161,7 +180,7 @@ describe("DynamoDbChangeStore: conditional update", () => {
   });
 
   it("refuses an out-of-order writer that is several versions behind", async () => {
-    await store.create(change("u2"));
+    await record(store, change("u2"));
     expect(await store.update(change("u2", { version: 2 }), 1)).toBe(true);
     expect(await store.update(change("u2", { version: 3 }), 2)).toBe(true);
     expect(await store.update(change("u2", { version: 2, state: "FAILED" }), 1)).toBe(false);
@@ -174,12 +193,12 @@ describe("DynamoDbChangeStore: conditional update", () => {
   });
 
   it("throws when next.version is not expectedVersion + 1", async () => {
-    await store.create(change("u3"));
+    await record(store, change("u3"));
     await expect(store.update(change("u3", { version: 3 }), 1)).rejects.toBeInstanceOf(RangeError);
   });
 
   it("lets exactly one of 20 concurrent writers with the same expected version win", async () => {
-    await store.create(change("race"));
+    await record(store, change("race"));
     const writers = Array.from({ length: 20 }, (_, i) =>
       change("race", { version: 2, attempt: i + 1, updatedAt: T0 + i }),
     );
@@ -190,87 +209,134 @@ describe("DynamoDbChangeStore: conditional update", () => {
   });
 });
 
-describe("DynamoDbChangeStore: peering lock", () => {
-  let store: DynamoDbChangeStore;
-  beforeAll(async () => {
-    store = await freshStore();
-  });
-
-  it("gives the lock to exactly one of 20 concurrent changes; the others see that holder", async () => {
-    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
-    const results = await Promise.all(ids.map((id, i) => store.acquirePeerLock(GROUP, "p-race", id, T0 + i)));
-    const winners = ids.filter((_, i) => results[i]?.acquired);
-    expect(winners).toHaveLength(1);
-    const holder = { changeId: winners[0], since: T0 + ids.indexOf(winners[0] ?? "") };
-    for (const result of results) {
-      if (!result.acquired) expect(result.holder).toStrictEqual(holder);
-    }
-  });
-
-  it("reports the holder to a later change, including the holder itself", async () => {
-    expect(await store.acquirePeerLock(GROUP, "p1", "a", T0)).toStrictEqual({ acquired: true });
-    const busy = { acquired: false, holder: { changeId: "a", since: T0 } };
-    expect(await store.acquirePeerLock(GROUP, "p1", "b", T0 + 1)).toStrictEqual(busy);
-    expect(await store.acquirePeerLock(GROUP, "p1", "a", T0 + 2)).toStrictEqual(busy);
-    // Another peering of the same project is independent.
-    expect(await store.acquirePeerLock(GROUP, "p2", "b", T0)).toStrictEqual({ acquired: true });
-  });
-
-  it("replaces the lock only from its current holder", async () => {
-    await store.acquirePeerLock(GROUP, "p3", "old", T0);
-    expect(await store.replacePeerLock(GROUP, "p3", "someone-else", "new", T0 + 1)).toBe(false);
-    expect(await store.replacePeerLock(GROUP, "p3", "old", "new", T0 + 2)).toBe(true);
-    expect(await store.replacePeerLock(GROUP, "p3", "old", "newer", T0 + 3)).toBe(false);
-    const seen = await store.acquirePeerLock(GROUP, "p3", "x", T0 + 4);
-    expect(seen).toStrictEqual({ acquired: false, holder: { changeId: "new", since: T0 + 2 } });
-    expect(await store.replacePeerLock(GROUP, "free-peer", "old", "new", T0)).toBe(false);
-  });
-
-  it("releases only for the holder and tolerates releasing a free lock", async () => {
-    await store.acquirePeerLock(GROUP, "p4", "holder", T0);
-    await store.releasePeerLock(GROUP, "p4", "not-holder");
-    expect((await store.acquirePeerLock(GROUP, "p4", "next", T0 + 1)).acquired).toBe(false);
-    await store.releasePeerLock(GROUP, "p4", "holder");
-    await store.releasePeerLock(GROUP, "p4", "holder");
-    expect((await store.acquirePeerLock(GROUP, "p4", "next", T0 + 2)).acquired).toBe(true);
-  });
-});
-
-describe("DynamoDbChangeStore: idempotency keys", () => {
+describe("DynamoDbChangeStore: a change recorded with its lock and key, all or nothing", () => {
   let store: DynamoDbChangeStore;
   let tableName: string;
   beforeAll(async () => {
     tableName = await freshTable();
     store = new DynamoDbChangeStore({ client: dynamo.doc, tableName });
   });
-  const entry = { callerId: "ci", key: "k1", bodyHash: "aa", changeId: "c1", expiresAt: 1_000_086_400 };
+  const raw = async (key: Record<string, string>) =>
+    (await dynamo.doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  const entry = { callerId: "ci", key: "k1", bodyHash: "aa", changeId: "k-a", expiresAt: 1_000_086_400 };
 
-  it("remembers a key once and answers the first entry afterwards", async () => {
-    expect(await store.rememberIdempotencyKey(entry, 1_000_000_000)).toStrictEqual({ stored: true });
-    const again = { ...entry, bodyHash: "bb", changeId: "c2" };
-    expect(await store.rememberIdempotencyKey(again, 1_000_086_400)).toStrictEqual({
-      stored: false,
-      existing: entry,
+  it("records exactly one of 20 concurrent changes of a peering; the others store nothing", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `lock-${i}`);
+    const changes = ids.map((id, i) => change(id, { peerId: "p-race", createdAt: T0 + i }));
+    const results = await Promise.all(changes.map((c) => store.createChange(c, { nowSeconds: 0 })));
+    const winners = ids.filter((_, i) => results[i]?.created);
+    expect(winners).toHaveLength(1);
+    const winner = changes[ids.indexOf(winners[0] ?? "")];
+    for (const result of results) {
+      if (!result.created)
+        expect(result.lockedBy).toStrictEqual({ changeId: winner?.id, since: winner?.createdAt });
+    }
+    for (const id of ids) expect((await raw(changeKey(id))) !== undefined).toBe(id === winner?.id);
+    expect(await raw(lockKey(GROUP, "p-race"))).toMatchObject({ changeId: winner?.id });
+  });
+
+  it("takes a lock over only from the change it names, and a free lock either way", async () => {
+    await record(store, change("old", { peerId: "p3" }));
+    const refused = await store.createChange(change("new", { peerId: "p3" }), {
+      nowSeconds: 0,
+      replacingLockOf: "someone-else",
     });
-    const other = { ...entry, callerId: "bot" };
-    expect(await store.rememberIdempotencyKey(other, 1_000_000_000)).toStrictEqual({ stored: true });
+    expect(refused).toStrictEqual({ created: false, lockedBy: { changeId: "old", since: T0 } });
+    expect(await store.get("new")).toBeUndefined();
+    const taken = await store.createChange(change("new", { peerId: "p3", createdAt: T0 + 2 }), {
+      nowSeconds: 0,
+      replacingLockOf: "old",
+    });
+    expect(taken).toStrictEqual({ created: true });
+    expect(await raw(lockKey(GROUP, "p3"))).toMatchObject({ changeId: "new", since: T0 + 2 });
+    const free = await store.createChange(change("free", { peerId: "free-peer" }), {
+      nowSeconds: 0,
+      replacingLockOf: "old",
+    });
+    expect(free).toStrictEqual({ created: true });
   });
 
-  it("replaces an entry that expired but is not deleted yet, and sets the TTL attribute", async () => {
-    const later = { ...entry, bodyHash: "cc", changeId: "c3", expiresAt: 1_000_172_801 };
-    expect(await store.rememberIdempotencyKey(later, 1_000_086_401)).toStrictEqual({ stored: true });
-    const key = idempotencyKey("ci", "k1");
-    const item = (await dynamo.doc.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
-    expect(item?.[TTL_ATTRIBUTE]).toBe(1_000_172_801);
+  it("releases only for the holder and tolerates releasing a free lock", async () => {
+    await record(store, change("holder", { peerId: "p4" }));
+    await store.releasePeerLock(GROUP, "p4", "not-holder");
+    expect((await store.createChange(change("next", { peerId: "p4" }), { nowSeconds: 0 })).created).toBe(
+      false,
+    );
+    await store.releasePeerLock(GROUP, "p4", "holder");
+    await store.releasePeerLock(GROUP, "p4", "holder");
+    expect((await store.createChange(change("next", { peerId: "p4" }), { nowSeconds: 0 })).created).toBe(
+      true,
+    );
   });
 
-  it("gives one of 20 concurrent first uses the key; the others get that entry", async () => {
-    const entries = Array.from({ length: 20 }, (_, i) => ({ ...entry, key: "k-race", changeId: `c${i}` }));
-    const results = await Promise.all(entries.map((e) => store.rememberIdempotencyKey(e, 1_000_000_000)));
-    const stored = results.filter((r) => r.stored);
+  it("remembers a key with its change; a second use stores nothing and answers the first entry", async () => {
+    const first = await store.createChange(change("k-a", { peerId: "pk1" }), {
+      nowSeconds: 1_000_000_000,
+      idempotency: entry,
+    });
+    expect(first).toStrictEqual({ created: true });
+    const again = await store.createChange(change("k-b", { peerId: "pk2" }), {
+      nowSeconds: 1_000_086_400,
+      idempotency: { ...entry, bodyHash: "bb", changeId: "k-b" },
+    });
+    expect(again).toStrictEqual({ created: false, keyUsedBy: entry });
+    expect(await store.get("k-b")).toBeUndefined();
+    expect(await raw(lockKey(GROUP, "pk2"))).toBeUndefined();
+    expect(await store.findIdempotencyKey("ci", "k1", 1_000_000_000)).toStrictEqual(entry);
+    expect(await store.findIdempotencyKey("bot", "k1", 1_000_000_000)).toBeUndefined();
+  });
+
+  it("replaces a key that expired but is not deleted yet, and sets the TTL attribute", async () => {
+    const later = { ...entry, bodyHash: "cc", changeId: "k-c", expiresAt: 1_000_172_801 };
+    expect(await store.findIdempotencyKey("ci", "k1", 1_000_086_401)).toBeUndefined();
+    const outcome = await store.createChange(change("k-c", { peerId: "pk3" }), {
+      nowSeconds: 1_000_086_401,
+      idempotency: later,
+    });
+    expect(outcome).toStrictEqual({ created: true });
+    expect((await raw(idempotencyKey("ci", "k1")))?.[TTL_ATTRIBUTE]).toBe(1_000_172_801);
+  });
+
+  it("gives one of 20 concurrent first uses of a key the key; the others get that entry, nothing stored", async () => {
+    const entries = Array.from({ length: 20 }, (_, i) => ({ ...entry, key: "k-race", changeId: `kr-${i}` }));
+    const results = await Promise.all(
+      entries.map((e, i) =>
+        store.createChange(change(e.changeId, { peerId: `pr-${i}` }), {
+          nowSeconds: 1_000_000_000,
+          idempotency: e,
+        }),
+      ),
+    );
+    const stored = entries.filter((_, i) => results[i]?.created);
     expect(stored).toHaveLength(1);
-    const winner = entries[results.indexOf(stored[0] ?? { stored: true })];
-    for (const result of results) if (!result.stored) expect(result.existing).toStrictEqual(winner);
+    for (const result of results) if (!result.created) expect(result.keyUsedBy).toStrictEqual(stored[0]);
+    for (const e of entries) expect((await store.get(e.changeId)) !== undefined).toBe(e === stored[0]);
+  });
+});
+
+describe("DynamoDbChangeStore: an update with its notification", () => {
+  let store: DynamoDbChangeStore;
+  let tableName: string;
+  beforeAll(async () => {
+    tableName = await freshTable();
+    store = new DynamoDbChangeStore({ client: dynamo.doc, tableName });
+  });
+
+  it("writes the change and the notification together, and neither on a stale version", async () => {
+    const outbox = new DynamoDbNotificationOutbox({ client: dynamo.doc, tableName });
+    await record(store, change("n1"));
+    const v2 = change("n1", { version: 2, state: "SUCCEEDED" });
+    const announced = notificationFor(v2, change("n1"), T0);
+    expect(announced).toBeDefined();
+    if (!announced) return;
+    expect(await store.update(v2, 1, announced)).toBe(true);
+    expect(await outbox.get("n1", 2)).toStrictEqual(announced);
+    expect(await outbox.due(T0 + 60_000, 10)).toStrictEqual([announced]);
+    const stale = change("n1", { version: 2, state: "FAILED" });
+    const second = { ...announced, view: { ...announced.view, state: "FAILED" as const } };
+    expect(await store.update(stale, 1, second)).toBe(false);
+    expect(await outbox.get("n1", 2)).toStrictEqual(announced);
+    expect(await store.get("n1")).toStrictEqual(v2);
   });
 });
 
@@ -292,8 +358,8 @@ describe("DynamoDbChangeStore: list", () => {
         state: states[i % 4] ?? "IN_PROGRESS",
       }),
     );
-    await Promise.all(all.map((c) => store.create(c)));
-    await store.create(change("elsewhere", { groupId: OTHER_GROUP, createdAt: T0 + 99_000 }));
+    await Promise.all(all.map((c) => record(store, c)));
+    await record(store, change("elsewhere", { groupId: OTHER_GROUP, createdAt: T0 + 99_000 }));
   });
 
   const newestFirst = (changes: ChangeRecord[]) =>
@@ -364,12 +430,12 @@ describe("DynamoDbChangeStore: due", () => {
   beforeAll(async () => {
     store = await freshStore();
     await Promise.all([
-      store.create(change("late-2", { nextCheckAt: T0 + 200 })),
-      store.create(change("late-1", { nextCheckAt: T0 + 100 })),
-      store.create(change("late-3", { nextCheckAt: T0 + 300, state: "WAITING_FOR_USER" })),
-      store.create(change("future", { nextCheckAt: T0 + 10_000 })),
-      store.create(change("no-check")),
-      store.create(change("done", { nextCheckAt: T0 + 50, state: "SUCCEEDED" })),
+      record(store, change("late-2", { nextCheckAt: T0 + 200 })),
+      record(store, change("late-1", { nextCheckAt: T0 + 100 })),
+      record(store, change("late-3", { nextCheckAt: T0 + 300, state: "WAITING_FOR_USER" })),
+      record(store, change("future", { nextCheckAt: T0 + 10_000 })),
+      record(store, change("no-check")),
+      record(store, change("done", { nextCheckAt: T0 + 50, state: "SUCCEEDED" })),
     ]);
   });
 

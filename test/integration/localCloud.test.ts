@@ -111,7 +111,7 @@ describe("the local AWS account (local/cloud.ts)", () => {
     const deps = awsDeps(cloud.env);
     const view = { id: "chg-cloud-2", state: "WAITING_FOR_USER" } as ChangeView;
     const rejection: ChangeRejection = { reason: "not valid", errors: [], event: { id: "e-cloud-1" } };
-    await deps.events.publish(view);
+    await deps.events.publish(view, { changeId: view.id, version: 5, id: `msg_${view.id}_5` });
     await deps.events.publishRejection(rejection);
     view.state = "SUCCEEDED";
     rejection.reason = "changed later";
@@ -119,7 +119,12 @@ describe("the local AWS account (local/cloud.ts)", () => {
       expect.objectContaining({
         source: "atlas-peering-gateway",
         detailType: "Peering Change State Changed",
-        detail: { id: "chg-cloud-2", state: "WAITING_FOR_USER" },
+        detail: {
+          id: "chg-cloud-2",
+          state: "WAITING_FOR_USER",
+          notificationId: "msg_chg-cloud-2_5",
+          version: 5,
+        },
         time: expect.any(String),
       }),
       expect.objectContaining({

@@ -190,7 +190,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
       alarms
         .filter((a) => a.Properties.MetricName === metric)
         .map((a) => JSON.stringify(a.Properties.Dimensions));
-    for (const fn of ["Http", "Recheck", "Events", "Sweeper"]) {
+    for (const fn of ["Http", "Recheck", "Events", "Notify", "Sweeper"]) {
       expect(watched("Errors")).toContain(
         JSON.stringify([{ Name: "FunctionName", Value: { Ref: `${fn}LambdaFunction` } }]),
       );
@@ -201,7 +201,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
     const queues = Object.entries(resources)
       .filter(([, r]) => r.Type === "AWS::SQS::Queue")
       .map(([name]) => name);
-    expect(queues.length).toBe(3);
+    expect(queues.length).toBe(4);
     for (const queue of queues) expect(watched("ApproximateNumberOfMessagesVisible").join()).toContain(queue);
     expect(alarms.find((a) => a.Properties.MetricName === "PendingChangeAge")?.Properties).toMatchObject({
       Namespace: "AtlasPeeringGateway",

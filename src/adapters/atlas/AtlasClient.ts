@@ -93,7 +93,7 @@ export class AtlasClient implements AtlasPeeringApi {
       // With envelope=true every answer is HTTP 200: retry on the status Atlas put in the envelope.
       const status =
         "answer" in outcome ? atlasVerdict(outcome.answer, call.query.envelope === true).status : undefined;
-      const retryable = "failure" in outcome ? outcome.failure.retryable : isRetryableStatus(status ?? 0);
+      const retryable = mayRetry(request.method, outcome, status);
       const delayMs = retryable ? this.delayBefore(attempt + 1, outcome, options.deadline) : undefined;
       if (delayMs === undefined) return this.finish(outcome, attempt, started);
       this.options.onRetry?.({
@@ -141,7 +141,7 @@ export class AtlasClient implements AtlasPeeringApi {
         undefined,
         attempts,
         waitMs > 0 ? Math.ceil(waitMs / 1000) : undefined,
-        { cause: failure },
+        { cause: failure, mayHaveArrived: sentUnanswered(failure) },
       );
     }
     return { ...outcome.answer, attempts, latencyMs: this.now() - started };
@@ -180,6 +180,43 @@ export class AtlasClient implements AtlasPeeringApi {
       { now: this.now, sleep: this.sleep },
     );
   }
+}
+
+/**
+ * Network failures before the request could reach Atlas: nothing was sent, so sending again is safe for any
+ * method. Every other failure (a reset or a timeout after the request was written) may have reached Atlas.
+ */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+/** Statuses by which Atlas says it did not act on the request (rate limited, or not serving): docs/atlas-api.md §2.5. */
+const NOT_ACTED_STATUSES = new Set([429, 503]);
+
+/**
+ * Whether an attempt is worth repeating here. A GET always, on a retryable failure or status. A PATCH only
+ * when Atlas cannot have acted on it: the connection was never made, the token endpoint gave no token (the
+ * PATCH was not sent), or Atlas answered 429/503. After a timeout, a reset, a 500, 502 or 504 the PATCH may
+ * have landed: it is not sent again blindly, the change records the doubt and its re-check reads the peer
+ * before deciding (one effective PATCH per change).
+ */
+function mayRetry(method: string, outcome: Outcome, status: number | undefined): boolean {
+  if ("failure" in outcome) {
+    if (!outcome.failure.retryable) return false;
+    return method === "GET" || !sentUnanswered(outcome.failure);
+  }
+  if (!isRetryableStatus(status ?? 0)) return false;
+  return method === "GET" || NOT_ACTED_STATUSES.has(status ?? 0);
+}
+
+/** Whether a failed attempt may have reached Atlas without an answer coming back. */
+function sentUnanswered(failure: TransportError | TokenEndpointError): boolean {
+  return failure instanceof TransportError && !NOT_SENT_CODES.has(failure.networkCode);
 }
 
 /** The token endpoint's Retry-After, so the client never retries it sooner than asked; 0 otherwise. */

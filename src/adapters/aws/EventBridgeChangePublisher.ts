@@ -4,11 +4,16 @@ import {
   type PutEventsCommandOutput,
 } from "@aws-sdk/client-eventbridge";
 import type { ChangeView } from "../../domain/change/view.js";
-import type { ChangeEventPublisher, ChangeRejection } from "../../ports/ChangeNotifications.js";
+import type {
+  ChangeEventPublisher,
+  ChangeRejection,
+  NotificationRef,
+} from "../../ports/ChangeNotifications.js";
 import {
   CHANGE_EVENT_DETAIL_TYPE,
   CHANGE_EVENT_SOURCE,
   EventPublishError,
+  NOTIFICATION_DUE_DETAIL_TYPE,
   REJECTED_DETAIL_TYPE,
 } from "../../ports/ChangeNotifications.js";
 
@@ -28,9 +33,19 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
     this.eventBusName = options.eventBusName;
   }
 
-  /** Sends the event; rejects with {@link EventPublishError} when EventBridge did not take it. */
-  async publish(change: ChangeView): Promise<void> {
-    await this.put(CHANGE_EVENT_DETAIL_TYPE, change, `the event of change ${change.id}`);
+  /**
+   * Sends the event (the view, and which notification it is); rejects with {@link EventPublishError} when
+   * EventBridge did not take it.
+   */
+  async publish(change: ChangeView, notification: NotificationRef & { id: string }): Promise<void> {
+    const detail = { ...change, notificationId: notification.id, version: notification.version };
+    await this.put(CHANGE_EVENT_DETAIL_TYPE, detail, `the event of change ${change.id}`);
+  }
+
+  /** Sends the gateway's own `Peering Notification Due` event, which only its notify function matches. */
+  async requestDelivery(notification: NotificationRef): Promise<void> {
+    const what = `the re-drive of change ${notification.changeId}'s notification`;
+    await this.put(NOTIFICATION_DUE_DETAIL_TYPE, notification, what);
   }
 
   /**

@@ -1,76 +1,63 @@
 import type { Webhook } from "standardwebhooks";
+import { retryAfterMs } from "../../domain/retryAfter.js";
 import type { CallbackDelivery, CallbackNotifier, DeliveryResult } from "../../ports/ChangeNotifications.js";
-import { type HttpResponse, type HttpTransport, TransportError } from "../../ports/HttpTransport.js";
+import {
+  type HttpTransport,
+  mayDeliverLater,
+  ResponseTooLargeError,
+  TransportError,
+} from "../../ports/HttpTransport.js";
 
 /** Options of {@link StandardWebhooksNotifier}. */
 export interface StandardWebhooksNotifierOptions {
   transport: HttpTransport;
-  /** Attempts per delivery, the first included; 4 by default. */
-  maxAttempts?: number;
-  /** Cap of the first backoff delay, doubled after each failure (full jitter); 500 ms by default. */
-  baseDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Bound of one attempt (connect, headers, body) when the delivery sets none; 5000 ms by default. */
+  timeoutMs?: number;
+  /** Most bytes of the receiver's answer read; 65536 by default. The body is never used, only the status. */
+  maxResponseBytes?: number;
   /** Epoch ms; `Date.now` by default. */
   now?: () => number;
-  /** In [0, 1); `Math.random` by default. */
-  random?: () => number;
 }
 
-/** No single wait grows past this, whatever `maxAttempts` is. */
-const MAX_DELAY_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
 
-/** The answer of one attempt: a response, or the code of the network failure. */
-type Attempt = { response: HttpResponse } | { networkCode: string; retryable: boolean };
+/** What one attempt came to: the receiver's status and headers, or the transport's failure. */
+type Answer = { status: number; headers: Record<string, string> } | { failure: unknown };
 
 /**
  * Delivers callbacks as Standard Webhooks (https://www.standardwebhooks.com): a JSON POST signed with the
- * caller's `whsec_` secret, carrying `webhook-id`, `webhook-timestamp` and `webhook-signature`. Network
- * failures, 429 and 5xx are retried with exponential backoff and full jitter, re-signed each time with a fresh
- * timestamp (receivers refuse stale ones) under the same `webhook-id` (receivers de-duplicate on it). Any
- * other answer is final. Never throws for a failed delivery, and never puts the secret or a signature in what
- * it returns.
+ * caller's `whsec_` secret, carrying `webhook-id` (the delivery's `messageId`, as given: receivers
+ * de-duplicate on it), `webhook-timestamp` (now: receivers refuse stale ones, so each attempt is signed
+ * afresh) and `webhook-signature`. One attempt per call, bounded in time and in bytes read: retrying is the
+ * caller's, across invocations, guided by `retryable` and `retryAfterMs`. Never throws for a failed delivery,
+ * and never puts the secret or a signature in what it returns.
  */
 export class StandardWebhooksNotifier implements CallbackNotifier {
   private readonly transport: HttpTransport;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly now: () => number;
-  private readonly random: () => number;
 
   constructor(options: StandardWebhooksNotifierOptions) {
     this.transport = options.transport;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
   }
 
-  /** Delivers one callback, retrying within `maxAttempts`. */
+  /** Makes one signed attempt and says whether it was delivered, and if not whether a later one may be. */
   async deliver(delivery: CallbackDelivery): Promise<DeliveryResult> {
     const prepared = prepare(delivery, await loadWebhook());
-    if ("failure" in prepared) return { delivered: false, attempts: 0, lastOutcome: prepared.failure };
-    let outcome = "";
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      if (attempt > 1) await this.sleep(this.delayMs(attempt - 1));
-      const result = await this.attempt(delivery, prepared.webhook, prepared.body);
-      if ("response" in result) {
-        const { status } = result.response;
-        outcome = String(status);
-        if (status >= 200 && status < 300)
-          return { delivered: true, attempts: attempt, lastOutcome: outcome };
-        if (!isRetryableStatus(status)) return { delivered: false, attempts: attempt, lastOutcome: outcome };
-      } else {
-        outcome = result.networkCode;
-        if (!result.retryable) return { delivered: false, attempts: attempt, lastOutcome: outcome };
-      }
-    }
-    return { delivered: false, attempts: this.maxAttempts, lastOutcome: outcome };
+    // Neither a malformed secret nor an unserialisable payload gets better by waiting.
+    if ("failure" in prepared) return { delivered: false, retryable: false, lastOutcome: prepared.failure };
+    const answer = await this.attempt(delivery, prepared.webhook, prepared.body);
+    if ("failure" in answer) return failed(answer.failure);
+    return judge(answer.status, answer.headers, this.now());
   }
 
-  /** Signs and sends once. Transport failures become codes: their messages are never passed on. */
-  private async attempt(delivery: CallbackDelivery, webhook: Webhook, body: string): Promise<Attempt> {
+  /** Signs and sends once. A body over the cap still carries the receiver's status: that is its answer. */
+  private async attempt(delivery: CallbackDelivery, webhook: Webhook, body: string): Promise<Answer> {
     const seconds = Math.floor(this.now() / 1000);
     const headers = {
       "content-type": "application/json",
@@ -80,23 +67,38 @@ export class StandardWebhooksNotifier implements CallbackNotifier {
       "webhook-signature": webhook.sign(delivery.messageId, new Date(seconds * 1000), body),
     };
     try {
-      return { response: await this.transport({ method: "POST", url: delivery.url, headers, body }) };
+      const response = await this.transport({
+        method: "POST",
+        url: delivery.url,
+        headers,
+        body,
+        timeoutMs: delivery.timeoutMs ?? this.timeoutMs,
+        maxResponseBytes: this.maxResponseBytes,
+        // Receivers de-duplicate on webhook-id, so a copy the dead socket may have delivered is harmless.
+        safeToResend: true,
+        ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
+      });
+      return { status: response.status, headers: response.headers };
     } catch (error) {
-      if (error instanceof TransportError)
-        return { networkCode: error.networkCode, retryable: error.retryable };
-      return { networkCode: "NETWORK_ERROR", retryable: false };
+      if (error instanceof ResponseTooLargeError) return { status: error.status, headers: error.headers };
+      return { failure: error };
     }
-  }
-
-  /** Full jitter: uniformly random up to the doubled cap, so many deliveries do not retry in lock-step. */
-  private delayMs(failures: number): number {
-    const cap = Math.min(MAX_DELAY_MS, this.baseDelayMs * 2 ** (failures - 1));
-    return Math.floor(this.random() * cap);
   }
 }
 
-function isRetryableStatus(status: number): boolean {
-  return status === 429 || (status >= 500 && status < 600);
+/** 2xx is delivered; 408, 429 and 5xx may pass later; any other answer is the receiver's final word. */
+function judge(status: number, headers: Record<string, string>, nowMs: number): DeliveryResult {
+  const lastOutcome = String(status);
+  if (status >= 200 && status < 300) return { delivered: true, retryable: false, lastOutcome };
+  const retryable = status === 408 || status === 429 || (status >= 500 && status < 600);
+  const wait = status === 429 || status === 503 ? retryAfterMs(headers["retry-after"], nowMs) : undefined;
+  return { delivered: false, retryable, lastOutcome, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
+}
+
+/** Transport failures become their code: their messages are never passed on. */
+function failed(error: unknown): DeliveryResult {
+  const lastOutcome = error instanceof TransportError ? error.networkCode : "NETWORK_ERROR";
+  return { delivered: false, retryable: mayDeliverLater(error), lastOutcome };
 }
 
 /** The signer and the body, or why no attempt can be made (a malformed secret or an unserialisable payload). */

@@ -1,5 +1,5 @@
 import type { ChangeView } from "../../domain/change/view.js";
-import type { ChangeReplier } from "../../ports/ChangeReplies.js";
+import type { ChangeReplier, ReplyResult } from "../../ports/ChangeReplies.js";
 import { changeMessage } from "./messages.js";
 import type { SlackReplies } from "./SlackResponseUrlReplies.js";
 
@@ -18,7 +18,7 @@ export class SlackChangeReplier implements ChangeReplier {
 
   constructor(private readonly replies: SlackReplies) {}
 
-  reply(url: string, view: ChangeView): Promise<boolean> {
+  reply(url: string, view: ChangeView): Promise<ReplyResult> {
     const message = {
       ...changeMessage(view, HEADLINES[view.state] ?? `The change is ${view.state}`),
       response_type: "ephemeral" as const,

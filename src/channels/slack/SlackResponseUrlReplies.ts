@@ -1,10 +1,17 @@
-import { type HttpTransport, TransportError } from "../../ports/HttpTransport.js";
+import { retryAfterMs } from "../../domain/retryAfter.js";
+import type { ReplyResult } from "../../ports/ChangeReplies.js";
+import {
+  type HttpTransport,
+  mayDeliverLater,
+  ResponseTooLargeError,
+  TransportError,
+} from "../../ports/HttpTransport.js";
 import type { SlackMessage } from "./messages.js";
 
 /** Sends a later answer to a slash command (the port the use case depends on). */
 export interface SlackReplies {
-  /** Posts `message` to the command's `response_url`; `false` when it could not be delivered. Never throws. */
-  post(responseUrl: string, message: SlackMessage): Promise<boolean>;
+  /** Posts `message` to the command's `response_url`: one bounded attempt. Never throws. */
+  post(responseUrl: string, message: SlackMessage): Promise<ReplyResult>;
 }
 
 /** Options of {@link SlackResponseUrlReplies}. */
@@ -15,52 +22,60 @@ export interface SlackResponseUrlRepliesOptions {
    * also reachable over plain `http:` when listed here (the local stack's fake Slack).
    */
   allowedHosts?: readonly string[];
+  /** Bound of one attempt (connect, headers, body); 5000 ms by default. */
+  timeoutMs?: number;
+  /** Most bytes of Slack's answer read (it is a short code); 16384 by default. */
+  maxResponseBytes?: number;
   logger?: { warn(msg: string, attrs?: object): void };
+  /** Epoch ms, to read `Retry-After` dates; `Date.now` by default. */
+  now?: () => number;
 }
 
 /** Hosts that may be reached over `http:`, when allowed at all: nothing on the way can read the token. */
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost"]);
 
-/** A short pause before the single retry, so a Slack blip has a moment to pass. */
-const RETRY_DELAY_MS = 250;
+/** Slack's answer: its status, and its body when that was short enough to read. */
+type Answer = { status: number; headers: Record<string, string>; body?: string };
 
-type Outcome = "delivered" | "retry" | "failed";
+const HEADERS = { "content-type": "application/json; charset=utf-8", "user-agent": "atlas-peering-gateway" };
 
 /**
  * Posts answers to Slack's `response_url`. The URL comes in the request body, so it is only followed to an
  * allowed host: the gateway must never POST wherever a forged request points it. The URL's path is a
- * capability token, so only its host is ever logged. One retry on a 5xx or a network failure.
+ * capability token, so only its host is ever logged. One attempt per call, bounded in time and bytes read:
+ * retrying is the caller's, guided by `retryable` and `retryAfterMs`.
  */
 export class SlackResponseUrlReplies implements SlackReplies {
   private readonly transport: HttpTransport;
   private readonly allowedHosts: ReadonlySet<string>;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly warn: (msg: string, attrs?: object) => void;
+  private readonly now: () => number;
 
   constructor(options: SlackResponseUrlRepliesOptions) {
     this.transport = options.transport;
     this.allowedHosts = new Set((options.allowedHosts ?? ["hooks.slack.com"]).map((h) => h.toLowerCase()));
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 16_384;
     const logger = options.logger;
     this.warn = logger ? (msg, attrs) => logger.warn(msg, attrs) : () => {};
+    this.now = options.now ?? Date.now;
   }
 
-  /** Posts one message; `false` (and a warning naming the host) when it was refused or not delivered. */
-  async post(responseUrl: string, message: SlackMessage): Promise<boolean> {
+  /** Posts one message; when it was refused or not delivered, also a warning naming the host only. */
+  async post(responseUrl: string, message: SlackMessage): Promise<ReplyResult> {
     const target = this.allowedTarget(responseUrl);
-    if (target === undefined) return false;
+    // Neither a refused URL nor an unserialisable message gets better by waiting.
+    if (target === undefined) return { delivered: false, retryable: false, lastOutcome: "URL_NOT_ALLOWED" };
     let body: string;
     try {
       body = JSON.stringify(message);
     } catch {
       this.warn("Slack reply not sent: the message cannot be serialised", { host: target.hostname });
-      return false;
+      return { delivered: false, retryable: false, lastOutcome: "INVALID_MESSAGE" };
     }
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-      const outcome = await this.attempt(responseUrl, target.hostname, body, attempt);
-      if (outcome === "delivered") return true;
-      if (outcome === "failed") return false;
-    }
-    return false;
+    return this.attempt(responseUrl, target.hostname, body);
   }
 
   /** The parsed URL when it may be posted to; otherwise warns (host only) and returns `undefined`. */
@@ -84,25 +99,42 @@ export class SlackResponseUrlReplies implements SlackReplies {
     return url;
   }
 
-  /** One POST. Transport errors are reduced to their code: their messages carry the URL's path. */
-  private async attempt(url: string, host: string, body: string, attempt: number): Promise<Outcome> {
-    const headers = {
-      "content-type": "application/json; charset=utf-8",
-      "user-agent": "atlas-peering-gateway",
-    };
+  /** One POST, judged by Slack's status. Transport errors are reduced to their code: their messages carry the URL's path. */
+  private async attempt(url: string, host: string, body: string): Promise<ReplyResult> {
+    const answer = await this.send(url, body);
+    if ("status" in answer) return this.judge(host, answer);
+    const code = answer.failure instanceof TransportError ? answer.failure.networkCode : "NETWORK_ERROR";
+    const retryable = mayDeliverLater(answer.failure);
+    this.warn("Slack reply failed", { host, code, retryable });
+    return { delivered: false, retryable, lastOutcome: code };
+  }
+
+  private async send(url: string, body: string): Promise<Answer | { failure: unknown }> {
+    const bounds = { timeoutMs: this.timeoutMs, maxResponseBytes: this.maxResponseBytes };
     try {
-      const response = await this.transport({ method: "POST", url, headers, body });
-      if (response.status >= 200 && response.status < 300) return "delivered";
-      // Slack answers errors with a short code (`expired_url`, `used_url`): useful, and holds no token.
-      const slackError = /^[a-z_]{1,64}$/.test(response.body.trim()) ? response.body.trim() : undefined;
-      const retry = response.status >= 500 && attempt < 2;
-      this.warn("Slack reply failed", { host, status: response.status, attempt, retry, slackError });
-      return response.status >= 500 ? "retry" : "failed";
+      return await this.transport({ method: "POST", url, headers: HEADERS, body, ...bounds });
     } catch (error) {
-      const code = error instanceof TransportError ? error.networkCode : "NETWORK_ERROR";
-      const retryable = error instanceof TransportError && error.retryable;
-      this.warn("Slack reply failed", { host, code, attempt, retry: retryable && attempt < 2 });
-      return retryable ? "retry" : "failed";
+      // Slack's status is its answer even when the body was too long to read.
+      if (error instanceof ResponseTooLargeError) return { status: error.status, headers: error.headers };
+      return { failure: error };
     }
+  }
+
+  /** 2xx is delivered; 429 and 5xx may pass later; any other 4xx means this URL is done (expired, used). */
+  private judge(host: string, { status, headers, body }: Answer): ReplyResult {
+    const lastOutcome = String(status);
+    if (status >= 200 && status < 300) return { delivered: true, retryable: false, lastOutcome };
+    const retryable = status === 429 || (status >= 500 && status < 600);
+    // Slack answers errors with a short code (`expired_url`, `no_active_hooks`): useful, and holds no token.
+    const text = body?.trim() ?? "";
+    const slackError = /^[a-z_]{1,64}$/.test(text) ? text : undefined;
+    this.warn("Slack reply failed", { host, status, retryable, slackError });
+    const wait = retryable ? retryAfterMs(headers["retry-after"], this.now()) : undefined;
+    return {
+      delivered: false,
+      retryable,
+      lastOutcome,
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+    };
   }
 }

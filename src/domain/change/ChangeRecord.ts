@@ -72,6 +72,12 @@ export interface ChangeRecord {
   retryingChecks?: number;
   /** Epoch ms of the next check; absent once terminal. */
   nextCheckAt?: number;
+  /**
+   * Epoch ms until which an invocation may have this change's PATCH in flight (the invocation's deadline and a
+   * margin). Until then nobody else sends it, the sweeper and re-checks keep off, a cancel is refused and the
+   * peering's lock is not handed on: the PATCH's outcome is not known yet. Absent when nothing is in flight.
+   */
+  leaseUntil?: number;
   /** Epoch ms after which the change is TIMED_OUT. */
   deadline: number;
   history: Transition[];

@@ -47,6 +47,26 @@ export function isCallbackAllowed(url: string, allowedHosts: readonly string[]):
   return refuse(`host ${host} is not in the callback allowlist`);
 }
 
+/** What {@link recheckCallback} needs of a caller's registry entry (a `Caller` from access/callers.ts fits). */
+export interface CallbackRegistration {
+  callbackHosts?: readonly string[];
+  callbackSecret?: string;
+}
+
+/**
+ * Whether a callback admitted earlier may still be delivered now, judged on the caller's registry entry as it
+ * is at delivery time (`undefined` when the caller is no longer registered): the entry may have lost the host
+ * or the secret since the change was admitted, and an allowlist that was narrowed must take effect for
+ * callbacks already queued. The same rules as at admission ({@link isCallbackAllowed}, then a secret to sign
+ * with). Pure; reasons name the host at most, never the secret, path or query.
+ */
+export function recheckCallback(entry: CallbackRegistration | undefined, url: string): CallbackDecision {
+  if (entry === undefined) return refuse("the caller is no longer registered");
+  const verdict = isCallbackAllowed(url, entry.callbackHosts ?? []);
+  if (!verdict.allowed) return verdict;
+  return entry.callbackSecret ? verdict : refuse("the caller has no callback secret to sign callbacks with");
+}
+
 function checkProtocol(protocol: string, host: string, allowedHosts: readonly string[]): string | undefined {
   if (protocol === "https:") return undefined;
   if (protocol === "http:" && LOCAL_HTTP_HOSTS.has(host) && listedExactly(host, allowedHosts))

@@ -77,18 +77,44 @@ export function applyOutcome(
 }
 
 /**
+ * After an invocation's deadline its PATCH may still be on the wire or being handled by Atlas for a moment
+ * (Lambda freezes the process, the socket dies, Atlas may have read the request): the lease outlives it by this.
+ */
+export const LEASE_MARGIN_MS = 15_000;
+
+/** No invocation outlives Lambda's 15-minute limit, whatever deadline a caller passed. */
+const MAX_INVOCATION_MS = 15 * 60_000;
+
+/** The lease an invocation ending at `deadline` takes at `now` on a change whose PATCH it sends. */
+export function leaseUntil(now: number, deadline: number): number {
+  return Math.min(deadline, now + MAX_INVOCATION_MS) + LEASE_MARGIN_MS;
+}
+
+/** Whether an invocation may have the change's PATCH in flight at `now` (see `ChangeRecord.leaseUntil`). */
+export function isLeased(change: Pick<ChangeRecord, "leaseUntil">, now: number): boolean {
+  return change.leaseUntil !== undefined && change.leaseUntil > now;
+}
+
+/**
  * The write that claims a re-send before the PATCH goes out: the attempt moves on, so a duplicate re-check
  * (it carries the old attempt) is stale from here on, and of concurrent ones only the one whose conditional
- * write wins sends. The next check stays due, so if the function dies during the PATCH the sweeper finds the
- * change and reads the peer first. Nothing is recorded in the history: nothing was learnt yet.
+ * write wins sends. The claim holds a lease until `lease` (see {@link leaseUntil}), and the next check stays
+ * due just after it, so if the function dies during the PATCH the sweeper finds the change once the PATCH can
+ * no longer land, and reads the peer first. Nothing is recorded in the history: nothing was learnt yet.
  */
-export function claimResend(change: ChangeRecord, now: number, policy: CadencePolicy): ChangeRecord {
+export function claimResend(
+  change: ChangeRecord,
+  now: number,
+  policy: CadencePolicy,
+  lease: number,
+): ChangeRecord {
   return {
     ...change,
     version: change.version + 1,
     attempt: change.attempt + 1,
     updatedAt: now,
-    nextCheckAt: nextCheckTime(now, policy.recheckDelayMs, change.deadline),
+    leaseUntil: lease,
+    nextCheckAt: Math.max(lease, nextCheckTime(now, policy.recheckDelayMs, change.deadline)),
   };
 }
 
@@ -100,9 +126,23 @@ export function claimResend(change: ChangeRecord, now: number, policy: CadencePo
  * counts as a mismatch and the PATCH is sent. `providerName` absent on either side is AWS, as Atlas reads it.
  */
 export function peerHoldsDesired(desired: string, peerBody: string): boolean {
+  return settingsHoldDesired(desired, parseObject(peerBody));
+}
+
+/** {@link peerHoldsDesired} on the peer's settings as an outcome carries them (the envelope unwrapped). */
+export function settingsHoldDesired(desired: string, settings: Record<string, unknown> | undefined): boolean {
   const wanted = parseObject(desired);
-  if (Object.keys(wanted).length === 0) return false;
-  return unheldSettings(wanted, parseObject(peerBody), { nullRegionMatches: false }).length === 0;
+  if (Object.keys(wanted).length === 0 || settings === undefined) return false;
+  return unheldSettings(wanted, settings, { nullRegionMatches: false }).length === 0;
+}
+
+/**
+ * A RETRYING change whose PATCH may still land (no answer came, and it may have reached Atlas): it keeps the
+ * lease of the invocation that sent it, and its next check comes only after, so nothing is sent again before
+ * the PATCH can no longer land; that check reads the peer first.
+ */
+export function holdLease(change: ChangeRecord, lease: number): ChangeRecord {
+  return { ...change, leaseUntil: lease, nextCheckAt: Math.max(lease, change.nextCheckAt ?? lease) };
 }
 
 /** One setting the change asked for that the peer does not hold. */
@@ -161,7 +201,8 @@ export function withState(
   atlas: AtlasObservation = change.atlas,
   note?: string,
 ): ChangeRecord {
-  const { nextCheckAt: _previous, expiresAt: _none, ...rest } = change;
+  // A state written from an outcome ends the lease: the PATCH's outcome is known (or it was never sent).
+  const { nextCheckAt: _previous, expiresAt: _none, leaseUntil: _lease, ...rest } = change;
   const next: ChangeRecord = {
     ...rest,
     state,

@@ -18,11 +18,17 @@ export type ChangeRequestData = Pick<
   Partial<Pick<ChangeRecord, "reason" | "callbackUrl" | "idempotencyKey" | "requestId" | "replyTo">>;
 
 /**
- * A change as first recorded, before the PATCH is sent: RETRYING ("not accepted by Atlas yet") with a check
- * already due after the re-check delay, so that if the function dies before Atlas answers, the sweeper sends
- * it again. Nothing is lost between "received" and "sent".
+ * A change as first recorded, before the PATCH is sent: RETRYING ("not accepted by Atlas yet"), leased to the
+ * invocation that sends it until `lease`, with a check due once the lease is over, so that if the function dies
+ * before Atlas answers, the sweeper reads the peer and sends it again only if it did not land. Nothing is lost
+ * between "received" and "sent", and nothing is sent twice.
  */
-export function newChange(data: ChangeRequestData, now: number, policy: CadencePolicy): ChangeRecord {
+export function newChange(
+  data: ChangeRequestData,
+  now: number,
+  policy: CadencePolicy,
+  lease: number,
+): ChangeRecord {
   return {
     ...data,
     version: 1,
@@ -30,7 +36,8 @@ export function newChange(data: ChangeRequestData, now: number, policy: CadenceP
     atlas: {},
     attempt: 0,
     waitingChecks: 0,
-    nextCheckAt: now + policy.recheckDelayMs,
+    leaseUntil: lease,
+    nextCheckAt: Math.max(lease, now + policy.recheckDelayMs),
     deadline: now + policy.deadlineMs,
     history: [
       { at: new Date(now).toISOString(), from: null, to: "RETRYING", note: `received via ${data.channel}` },

@@ -397,10 +397,11 @@ describe("EventBridge emulator, through the real SDK client", () => {
   });
 
   it("publishes the gateway's change events and delivers them to matching rules only", async () => {
+    const ref = (changeId: string) => ({ changeId, version: 2, id: `msg_${changeId}_2` });
     const publisher = new EventBridgeChangePublisher({ client, eventBusName: "gw-bus" });
-    await publisher.publish(view("ch-1", "FAILED", 2));
-    await publisher.publish(view("ch-2", "FAILED", 1));
-    await publisher.publish(view("ch-3", "SUCCEEDED", 3));
+    await publisher.publish(view("ch-1", "FAILED", 2), ref("ch-1"));
+    await publisher.publish(view("ch-2", "FAILED", 1), ref("ch-2"));
+    await publisher.publish(view("ch-3", "SUCCEEDED", 3), ref("ch-3"));
     await bus.settled();
     expect(
       bus.published.slice(-3).map((e) => [e["detail-type"], e.source, (e.detail as ChangeView).id]),
@@ -415,7 +416,7 @@ describe("EventBridge emulator, through the real SDK client", () => {
       Array(3).fill(["broken", "target down"]),
     );
     bus.failNextPuts(1);
-    await expect(publisher.publish(view("ch-4", "FAILED", 2))).rejects.toThrow(
+    await expect(publisher.publish(view("ch-4", "FAILED", 2), ref("ch-4"))).rejects.toThrow(
       "EventBridge refused the event of change ch-4 on bus gw-bus: InternalFailure.",
     );
   });

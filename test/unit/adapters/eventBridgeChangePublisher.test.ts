@@ -31,6 +31,9 @@ const VIEW: ChangeView = {
   links: { self: "/v1/peering-changes/0b5c1f9e-2d4a-4c8b-9e7f-3a6d1c2b4e5f" },
 };
 
+/** Which notification the event announces (the outbox entry of version 3). */
+const REF = { changeId: VIEW.id, version: 3, id: `msg_${VIEW.id}_3` };
+
 function publisher() {
   return new EventBridgeChangePublisher({
     client: new EventBridgeClient({ region: "eu-west-1" }),
@@ -48,9 +51,9 @@ async function failure(promise: Promise<unknown>): Promise<EventPublishError> {
 describe("EventBridgeChangePublisher", () => {
   beforeEach(() => eventBridge.reset());
 
-  it("puts one event whose detail is the change view", async () => {
+  it("puts one event whose detail is the change view and the notification it announces", async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
-    await publisher().publish(VIEW);
+    await publisher().publish(VIEW, REF);
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toEqual({
@@ -58,7 +61,7 @@ describe("EventBridgeChangePublisher", () => {
         {
           Source: "atlas-peering-gateway",
           DetailType: "Peering Change State Changed",
-          Detail: JSON.stringify(VIEW),
+          Detail: JSON.stringify({ ...VIEW, notificationId: REF.id, version: REF.version }),
           EventBusName: "gw-events",
           Resources: [],
         },
@@ -71,17 +74,31 @@ describe("EventBridgeChangePublisher", () => {
       FailedEntryCount: 1,
       Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "failed: DETAIL-MARKER-7f3a" }],
     });
-    const error = await failure(publisher().publish(VIEW));
+    const error = await failure(publisher().publish(VIEW, REF));
     expect(error.message).toContain("InternalFailure");
     expect(error.message).toContain(VIEW.id);
     expect(error.message).not.toContain("DETAIL-MARKER-7f3a");
     expect(error.message).not.toContain("routeTableCidrBlock");
   });
 
+  it("re-drives a notification with the gateway's own detail-type, naming only the change and version", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-2" }] });
+    await publisher().requestDelivery({ changeId: VIEW.id, version: 4 });
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toEqual([
+      {
+        Source: "atlas-peering-gateway",
+        DetailType: "Peering Notification Due",
+        Detail: JSON.stringify({ changeId: VIEW.id, version: 4 }),
+        EventBusName: "gw-events",
+        Resources: [],
+      },
+    ]);
+  });
+
   it("wraps an SDK error with cause", async () => {
     const sdkError = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
     eventBridge.on(PutEventsCommand).rejects(sdkError);
-    const error = await failure(publisher().publish(VIEW));
+    const error = await failure(publisher().publish(VIEW, REF));
     expect(error.cause).toBe(sdkError);
     expect(error.message).toContain("ThrottlingException");
     expect(error.message).not.toContain("DETAIL-MARKER-7f3a");

@@ -32,7 +32,7 @@ import {
   ChangeStoreError,
   InvalidChangeCursorError,
 } from "../../../src/ports/ChangeStore.js";
-import { TransportError } from "../../../src/ports/HttpTransport.js";
+import { ResponseTooLargeError, TransportError } from "../../../src/ports/HttpTransport.js";
 import { SchedulingError } from "../../../src/ports/RecheckScheduler.js";
 import { SlackSecretError } from "../../../src/ports/SlackSigningSecrets.js";
 import {
@@ -42,6 +42,7 @@ import {
   ChangeInFlightError,
   ChangeNotFoundError,
   ChangeRefusedError,
+  ChangeSendingError,
   IdempotencyKeyReusedError,
 } from "../../../src/usecases/errors.js";
 import { ConfigError } from "../../../src/wiring/config.js";
@@ -70,10 +71,13 @@ const SAMPLES: Record<string, () => GatewayError> = {
   ChangeAlreadyExistsError: () => new ChangeAlreadyExistsError(),
   InvalidChangeCursorError: () => new InvalidChangeCursorError(),
   TransportError: () => new TransportError("ECONNRESET", { code: "ECONNRESET", retryable: true }),
+  ResponseTooLargeError: () =>
+    new ResponseTooLargeError("too large", { status: 200, headers: {}, bytesRead: 70_000 }),
   SchedulingError: () => new SchedulingError("CreateSchedule failed"),
   SlackSecretError: () => new SlackSecretError("missing", "gw/slack", "secret gw/slack does not exist"),
   CallbackNotAllowedError: () => new CallbackNotAllowedError("host not allowed"),
   ChangeBusyError: () => new ChangeBusyError("chg-1"),
+  ChangeSendingError: () => new ChangeSendingError("chg-1", 1_764_331_260_000),
   ChangeEndedError: () => new ChangeEndedError("chg-1", "SUCCEEDED"),
   ChangeInFlightError: () => new ChangeInFlightError("chg-1"),
   ChangeNotFoundError: () => new ChangeNotFoundError("chg-1"),

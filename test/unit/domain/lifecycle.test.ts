@@ -29,6 +29,7 @@ function change(): ChangeRecord {
     },
     T0,
     policy,
+    T0 + 30_000,
   );
 }
 

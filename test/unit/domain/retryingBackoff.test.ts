@@ -25,6 +25,7 @@ function change(id = "c1"): ChangeRecord {
     },
     T0,
     policy,
+    T0 + 30_000,
   );
 }
 

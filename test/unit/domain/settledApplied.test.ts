@@ -31,6 +31,7 @@ function change(desired: object = FULL): ChangeRecord {
     },
     T0,
     policy,
+    T0 + 30_000,
   );
 }
 

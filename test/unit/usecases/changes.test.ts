@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../../src/access/callers.js";
 import type { ChangeSubmission } from "../../../src/usecases/ChangeSubmission.js";
+import { deliverNotification } from "../../../src/usecases/deliverNotification.js";
 import {
   ChangeEndedError,
   ChangeInFlightError,
@@ -106,6 +107,7 @@ describe("following a change", () => {
     expect(await sweepOverdue(deps, { graceMs: 120_000, limit: 10 }, FAR)).toEqual({
       found: 1,
       results: [{ changeId: "chg-1", outcome: "SUCCEEDED" }],
+      redriven: 0,
     });
     expect(store.changes.get("chg-1")?.state).toBe("SUCCEEDED");
   });
@@ -143,7 +145,13 @@ describe("following a change", () => {
 
 describe("one change per peering, idempotency and cancelling", () => {
   it("refuses a second change while one is in flight, and allows it once that one ended", async () => {
-    const atlas = new FakeAtlas(peer("INITIATING"), peer("AVAILABLE", HELD), peer("INITIATING"));
+    // The PATCH; the second request's planning read; the re-check; the third request's read and PATCH.
+    const atlas = new FakeAtlas(
+      peer("INITIATING"),
+      peer("INITIATING"),
+      peer("AVAILABLE", HELD),
+      peer("INITIATING"),
+    );
     const { deps } = fakeChangeDeps({ atlas });
     await submitChange(submission, deps, FAR);
     await expect(submitChange(submission, deps, FAR)).rejects.toEqual(new ChangeInFlightError("chg-1"));
@@ -185,7 +193,7 @@ describe("one change per peering, idempotency and cancelling", () => {
     await expect(cancelChange("chg-1", caller, deps)).rejects.toBeInstanceOf(ChangeEndedError);
   });
 
-  it("sends a signed callback with the caller's secret when the request carried a callbackUrl", async () => {
+  it("sends a signed callback with the caller's secret from the outbox, not in the request", async () => {
     const registry = testRegistry();
     const withHook = {
       ...(registry.callers[0] as Caller),
@@ -193,17 +201,33 @@ describe("one change per peering, idempotency and cancelling", () => {
       callbackHosts: ["hooks.example.com"],
     };
     registry.callers[0] = withHook;
-    const { deps, callbacks } = fakeChangeDeps({ atlas: new FakeAtlas(peer("AVAILABLE", HELD)), registry });
+    const { deps, callbacks, events } = fakeChangeDeps({
+      atlas: new FakeAtlas(peer("AVAILABLE", HELD)),
+      registry,
+    });
     await submitChange(
       { ...submission, caller: withHook, callbackUrl: "https://hooks.example.com/peering" },
       deps,
       FAR,
     );
+    expect(callbacks.deliveries).toHaveLength(0);
+    const [announced] = events.notifications;
+    expect(announced).toMatchObject({ changeId: "chg-1", id: `msg_chg-1_${announced?.version}` });
+    if (!announced) return;
+    expect(await deliverNotification(announced, "event", deps, FAR)).toMatchObject({
+      kind: "attempted",
+      done: true,
+    });
     expect(callbacks.deliveries).toHaveLength(1);
     expect(callbacks.deliveries[0]).toMatchObject({
       url: "https://hooks.example.com/peering",
       secret: withHook.callbackSecret,
+      messageId: announced.id,
       payload: { type: "peering.change.state_changed", data: { id: "chg-1", state: "SUCCEEDED" } },
+    });
+    expect(await deliverNotification(announced, "event", deps, FAR)).toEqual({
+      kind: "skipped",
+      reason: "nothing pending",
     });
   });
 });

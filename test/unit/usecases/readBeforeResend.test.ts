@@ -138,13 +138,18 @@ describe("a RETRYING re-check reads the peer before it sends the PATCH again", (
       await landed(...args); // Atlas took it...
       throw new Error("function timed out"); // ...but the function died before recording the answer
     };
-    const { deps, store, advance } = fakeChangeDeps({ atlas });
-    await expect(submitChange(submission(), deps, FAR)).rejects.toThrow("function timed out");
+    const { deps, store, advance, time } = fakeChangeDeps({ atlas });
+    // The http function's budget: its PATCH's lease ends 15 s after it.
+    await expect(submitChange(submission(), deps, time() + 29_000)).rejects.toThrow("function timed out");
     expect(store.changes.get("chg-1")).toMatchObject({ state: "RETRYING", attempt: 0 });
-    advance(60_000 + 120_000);
+    advance(40_000);
+    // Overdue by the grace, but the dead function's PATCH might still land: the sweeper keeps off.
+    expect(await sweepOverdue(deps, { graceMs: 0, limit: 10 }, FAR)).toMatchObject({ found: 0 });
+    advance(20_000 + 120_000);
     expect(await sweepOverdue(deps, { graceMs: 120_000, limit: 10 }, FAR)).toEqual({
       found: 1,
       results: [{ changeId: "chg-1", outcome: "SUCCEEDED" }],
+      redriven: 0,
     });
     expect(methods(atlas)).toEqual(["PATCH", "GET"]);
   });

@@ -6,37 +6,31 @@ import {
   PutCommand,
   type PutCommandInput,
   QueryCommand,
+  TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { ChangeRecord } from "../../../domain/change/ChangeRecord.js";
 import type { ChangeQuery } from "../../../domain/change/listQuery.js";
+import type { Notification } from "../../../domain/change/notification.js";
 import { isTerminal } from "../../../domain/peering/status.js";
 import type {
+  ChangeClaims,
   ChangePage,
   ChangeStore,
+  CreateOutcome,
   IdempotencyEntry,
-  PeerLockHolder,
 } from "../../../ports/ChangeStore.js";
 import { ChangeAlreadyExistsError, ChangeStoreError } from "../../../ports/ChangeStore.js";
-import {
-  decodeChange,
-  decodeIdempotency,
-  decodeLock,
-  encodeChange,
-  encodeIdempotency,
-  encodeLock,
-  type Item,
-} from "./codec.js";
+import { CREATE_ITEM, createChangeItems, updateWithNotificationItems } from "./changeTransactions.js";
+import { decodeChange, decodeIdempotency, decodeLock, encodeChange, type Item } from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { conditionalWrite, storeRead } from "./errors.js";
+import { conditionalWrite, storeRead, transactWrite } from "./errors.js";
 import { dueQuery, projectPageQuery, projectSortKeyOf } from "./queries.js";
-import { changeKey, type ItemKey, idempotencyKey, lockKey, PK, projectSortKey } from "./table.js";
+import { changeKey, type ItemKey, idempotencyKey, lockKey, projectSortKey } from "./table.js";
 
 /** Round trips one `list` call may make while a filter keeps pages short; then it returns a short page. */
 const MAX_LIST_ROUND_TRIPS = 10;
 /** Items a filtered `list` round trip evaluates: large enough that sparse filters need few round trips. */
 const DEFAULT_FILTERED_PAGE_SIZE = 100;
-/** Tries when a conflicting lock/key vanishes between our failed Put and our Get (released or expired). */
-const MAX_CONTENDED_ATTEMPTS = 5;
 
 export interface DynamoDbChangeStoreOptions {
   /** Made by `createDocumentClient` (it must remove undefined values). */
@@ -47,7 +41,7 @@ export interface DynamoDbChangeStoreOptions {
 }
 
 /**
- * {@link ChangeStore} on one DynamoDB table (see `table.ts`). Every write is a conditional Put or Delete, so
+ * {@link ChangeStore} on one DynamoDB table (see `table.ts`). Every write is a conditional Put, Delete or transaction, so
  * concurrent and replayed writers are settled by DynamoDB, never by last-writer-wins. A lost condition is an
  * answer (`false`, the holder, the existing entry); any other AWS failure is a {@link ChangeStoreError}.
  */
@@ -62,14 +56,34 @@ export class DynamoDbChangeStore implements ChangeStore {
     this.filteredPageSize = options.filteredPageSize ?? DEFAULT_FILTERED_PAGE_SIZE;
   }
 
-  /** Stores a new change; throws {@link ChangeAlreadyExistsError} if its id is taken. */
-  async create(change: ChangeRecord): Promise<void> {
-    const stored = await this.put("PutItem (create change)", {
-      Item: encodeChange(change),
-      ConditionExpression: "attribute_not_exists(#pk)",
-      ExpressionAttributeNames: { "#pk": PK },
-    });
-    if (!stored) throw new ChangeAlreadyExistsError();
+  /**
+   * One TransactWriteItems: the change, its lock, its key. On a lost condition the holder of the lock and the
+   * key's entry are read back (consistently) to say who won; an item gone by then is left out of the answer
+   * (the caller tries again).
+   */
+  async createChange(change: ChangeRecord, claims: ChangeClaims): Promise<CreateOutcome> {
+    const TransactItems = createChangeItems(this.tableName, change, claims);
+    const failed = await transactWrite("TransactWriteItems (create change)", () =>
+      this.doc.send(new TransactWriteCommand({ TransactItems })),
+    );
+    if (failed === undefined) return { created: true };
+    if (failed[CREATE_ITEM.change]) throw new ChangeAlreadyExistsError();
+    const lock = failed[CREATE_ITEM.lock]
+      ? await this.getItem("GetItem (lock)", lockKey(change.groupId, change.peerId))
+      : undefined;
+    const key =
+      failed[CREATE_ITEM.key] && claims.idempotency
+        ? await this.findIdempotencyKey(
+            claims.idempotency.callerId,
+            claims.idempotency.key,
+            claims.nowSeconds,
+          )
+        : undefined;
+    return {
+      created: false,
+      ...(lock ? { lockedBy: decodeLock(lock) } : {}),
+      ...(key ? { keyUsedBy: key } : {}),
+    };
   }
 
   /** A strongly consistent read, so a writer always sees the version it must condition on. */
@@ -78,17 +92,29 @@ export class DynamoDbChangeStore implements ChangeStore {
     return item ? decodeChange(item) : undefined;
   }
 
-  /** Full replace conditional on the stored version; throws `RangeError` if `next.version` skips a step. */
-  async update(next: ChangeRecord, expectedVersion: number): Promise<boolean> {
+  /**
+   * Full replace conditional on the stored version (with the notification, one transaction); throws
+   * `RangeError` if `next.version` skips a step.
+   */
+  async update(next: ChangeRecord, expectedVersion: number, notification?: Notification): Promise<boolean> {
     if (next.version !== expectedVersion + 1) {
       throw new RangeError(`update: next.version must be ${expectedVersion + 1}, not ${next.version}.`);
     }
-    return this.put("PutItem (update change)", {
-      Item: encodeChange(next),
-      ConditionExpression: "#version = :expected",
-      ExpressionAttributeNames: { "#version": "version" },
-      ExpressionAttributeValues: { ":expected": expectedVersion },
-    });
+    if (notification === undefined) {
+      return this.put("PutItem (update change)", {
+        Item: encodeChange(next),
+        ConditionExpression: "#version = :expected",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":expected": expectedVersion },
+      });
+    }
+    const TransactItems = updateWithNotificationItems(this.tableName, next, expectedVersion, notification);
+    const failed = await transactWrite("TransactWriteItems (update change)", () =>
+      this.doc.send(new TransactWriteCommand({ TransactItems })),
+    );
+    if (failed?.[1] && !failed[0])
+      throw new ChangeStoreError("The outbox already holds a notification for this change version.");
+    return failed === undefined;
   }
 
   /**
@@ -126,43 +152,6 @@ export class DynamoDbChangeStore implements ChangeStore {
     return (page.Items ?? []).map(decodeChange).filter((change) => !isTerminal(change.state));
   }
 
-  /** Takes the lock unless anyone holds it, including `changeId` itself (the caller can tell by the holder). */
-  async acquirePeerLock(
-    groupId: string,
-    peerId: string,
-    changeId: string,
-    now: number,
-  ): Promise<{ acquired: true } | { acquired: false; holder: PeerLockHolder }> {
-    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
-      const taken = await this.put("PutItem (acquire lock)", {
-        Item: encodeLock(groupId, peerId, { changeId, since: now }),
-        ConditionExpression: "attribute_not_exists(#pk)",
-        ExpressionAttributeNames: { "#pk": PK },
-      });
-      if (taken) return { acquired: true };
-      const item = await this.getItem("GetItem (lock)", lockKey(groupId, peerId));
-      if (item) return { acquired: false, holder: decodeLock(item) };
-      // Released between our Put and our Get: the lock is free again, so try to take it.
-    }
-    throw new ChangeStoreError("The peering lock kept changing hands; gave up taking it.");
-  }
-
-  /** Hands the lock from a stale change to a new one, only if the stale one still holds it. */
-  async replacePeerLock(
-    groupId: string,
-    peerId: string,
-    fromChangeId: string,
-    toChangeId: string,
-    now: number,
-  ): Promise<boolean> {
-    return this.put("PutItem (replace lock)", {
-      Item: encodeLock(groupId, peerId, { changeId: toChangeId, since: now }),
-      ConditionExpression: "#changeId = :from",
-      ExpressionAttributeNames: { "#changeId": "changeId" },
-      ExpressionAttributeValues: { ":from": fromChangeId },
-    });
-  }
-
   /** Deletes the lock only if `changeId` holds it; a lock already gone or taken over is left alone. */
   async releasePeerLock(groupId: string, peerId: string, changeId: string): Promise<void> {
     await this.delete("DeleteItem (release lock)", {
@@ -173,28 +162,15 @@ export class DynamoDbChangeStore implements ChangeStore {
     });
   }
 
-  /**
-   * Stores the key unless a live entry exists. An expired entry counts as absent even before DynamoDB's TTL
-   * sweep deletes it (that can take days), hence `expiresAt < :now` in the condition.
-   */
-  async rememberIdempotencyKey(
-    entry: IdempotencyEntry,
+  /** A consistent read of the key's entry; an expired entry (TTL not swept yet) is absent. */
+  async findIdempotencyKey(
+    callerId: string,
+    key: string,
     nowSeconds: number,
-  ): Promise<{ stored: true } | { stored: false; existing: IdempotencyEntry }> {
-    for (let attempt = 0; attempt < MAX_CONTENDED_ATTEMPTS; attempt++) {
-      const stored = await this.put("PutItem (remember key)", {
-        Item: encodeIdempotency(entry),
-        ConditionExpression: "attribute_not_exists(#pk) OR #expiresAt < :now",
-        ExpressionAttributeNames: { "#pk": PK, "#expiresAt": "expiresAt" },
-        ExpressionAttributeValues: { ":now": nowSeconds },
-      });
-      if (stored) return { stored: true };
-      const item = await this.getItem("GetItem (key)", idempotencyKey(entry.callerId, entry.key));
-      const existing = item ? decodeIdempotency(item) : undefined;
-      if (existing && existing.expiresAt >= nowSeconds) return { stored: false, existing };
-      // Deleted or expired between our Put and our Get: try to store it again.
-    }
-    throw new ChangeStoreError("The idempotency key kept changing; gave up remembering it.");
+  ): Promise<IdempotencyEntry | undefined> {
+    const item = await this.getItem("GetItem (key)", idempotencyKey(callerId, key));
+    const entry = item ? decodeIdempotency(item) : undefined;
+    return entry && entry.expiresAt >= nowSeconds ? entry : undefined;
   }
 
   /** A conditional Put: true if written, false if the condition failed. */

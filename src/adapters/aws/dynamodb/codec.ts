@@ -68,6 +68,7 @@ export function decodeChange(item: Item): ChangeRecord {
     waitingChecks: read.number("waitingChecks"),
     ...optional("retryingChecks", read.optionalNumber("retryingChecks")),
     ...optional("nextCheckAt", read.optionalNumber("nextCheckAt")),
+    ...optional("leaseUntil", read.optionalNumber("leaseUntil")),
     deadline: read.number("deadline"),
     history: read.list("history") as Transition[],
     createdAt: read.number("createdAt"),

@@ -1,11 +1,13 @@
 /**
- * The gateway's one DynamoDB table (single-table design). Three kinds of items share it:
+ * The gateway's one DynamoDB table (single-table design). Four kinds of items share it:
  *
  * - change `CHANGE#<id>` / `CHANGE`: every {@link ChangeRecord} field, plus the keys of two indexes:
  *   `byProject` (`PROJECT#<groupId>`, `<createdAt, 15 digits>#<id>`: a project's changes by age) and the
  *   sparse `due` (`DUE`, `nextCheckAt`: only non-terminal changes with a next check, for the sweeper);
  * - peering lock `LOCK#<groupId>#<peerId>` / `LOCK`: `changeId`, `since`;
- * - idempotency key `IDEM#<callerId>#<key>` / `IDEM`: `bodyHash`, `changeId`, `expiresAt`.
+ * - idempotency key `IDEM#<callerId>#<key>` / `IDEM`: `bodyHash`, `changeId`, `expiresAt`;
+ * - notification `NOTIFY#<changeId>` / `NOTIFY#<version, 10 digits>`: the outbox (see notificationCodec.ts),
+ *   in the `due` index under `NOTIFY` by `dueAt` until delivered.
  *
  * `expiresAt` (epoch seconds) is the TTL attribute of every kind that expires.
  */
@@ -44,6 +46,14 @@ export function changeKey(id: string): ItemKey {
 export function lockKey(groupId: string, peerId: string): ItemKey {
   return { [PK]: `LOCK#${groupId}#${peerId}`, [SK]: "LOCK" };
 }
+
+/** The key of a notification in the outbox: one per announced (change, version). */
+export function notificationKey(changeId: string, version: number): ItemKey {
+  return { [PK]: `NOTIFY#${changeId}`, [SK]: `NOTIFY#${String(version).padStart(10, "0")}` };
+}
+
+/** The `due` index partition of undelivered notifications (changes use {@link DUE_PARTITION}). */
+export const NOTIFY_DUE_PARTITION = "NOTIFY";
 
 /** The key of a remembered Idempotency-Key. */
 export function idempotencyKey(callerId: string, key: string): ItemKey {
