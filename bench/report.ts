@@ -1,11 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 
-/** A goal: the figure (or its ratio to the baseline) must not exceed `max`. */
+/** A goal: the figure (or its ratio to the baseline) must not exceed `max` (nor fall below `min`, when given). */
 export interface Goal {
   /** What is compared: the ratio gateway/baseline, or the gateway's own value. */
   on: "ratio" | "value";
   max: number;
+  min?: number;
   /** How the goal reads in the table, e.g. "≤ 1.5×". */
   text: string;
 }
@@ -35,7 +36,8 @@ export function figure(input: Omit<Figure, "ratio" | "met">): Figure {
   if (ratio !== undefined) out.ratio = ratio;
   if (input.goal) {
     const compared = input.goal.on === "ratio" ? ratio : input.gateway;
-    out.met = compared !== undefined && compared <= input.goal.max;
+    const { max, min } = input.goal;
+    out.met = compared !== undefined && compared <= max && (min === undefined || compared >= min);
   }
   return out;
 }
@@ -63,6 +65,7 @@ export function stats(samples: readonly number[]) {
     min: sorted[0] ?? Number.NaN,
     median: median(sorted),
     p90: at(0.9) ?? Number.NaN,
+    p95: at(0.95) ?? Number.NaN,
     p99: at(0.99) ?? Number.NaN,
     max: sorted.at(-1) ?? Number.NaN,
   };

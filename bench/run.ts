@@ -5,11 +5,15 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildPackage, prepareVariant, readPackage, type Variant } from "./artefact.js";
 import { benchAtlasCalls } from "./atlasCalls.js";
+import { type CallbackDelayResult, startCallbackDelay } from "./callbackDelay.js";
 import { benchColdChange } from "./coldChange.js";
 import { benchColdImport } from "./coldImport.js";
 import { loadedModules, type ModulesResult } from "./modules.js";
 import { benchOverhead } from "./overhead.js";
+import { benchPatchesPerChange } from "./patchesPerChange.js";
+import { benchRefusedHour } from "./refusedHour.js";
 import { type Figure, machine, renderTable, round, writeReport } from "./report.js";
+import { Rig } from "./rig.js";
 import { benchSecrets } from "./secrets.js";
 import { startBenchStack } from "./stack.js";
 import { benchWarm } from "./warm.js";
@@ -93,16 +97,65 @@ try {
     await stack.close();
   }
 
+  // §6 on stand-ins of its own: the earlier sections leave records behind (the floor's stay in the due index
+  // for ever) that a sweeper would re-check, and the simulator's peers and logs as they left them.
+  const followUpStack = await startBenchStack(primary.pkg);
+  followUpStack.setRecheckDir(primary.recheck.codeDir);
+  let followUp: {
+    patches: Awaited<ReturnType<typeof benchPatchesPerChange>>;
+    refused: Awaited<ReturnType<typeof benchRefusedHour>>;
+    callbacks: CallbackDelayResult;
+  };
+  try {
+    log(
+      "follow-up (fresh stand-ins): re-checks calling back a host that never answers, 3 left waiting ≤ 60 s…",
+    );
+    const rig = new Rig(followUpStack, primary);
+    const callbackRun = await startCallbackDelay(rig, {
+      requests: 10,
+      rechecks: 3,
+      rounds: 3,
+      streamBytes: 300 * 2 ** 20,
+    });
+    let patches: Awaited<ReturnType<typeof benchPatchesPerChange>>;
+    let refused: Awaited<ReturnType<typeof benchRefusedHour>>;
+    try {
+      log(
+        "…PATCHes per change under Atlas faults; while (c) waits on a slow Atlas, 10 change requests call back…",
+      );
+      patches = await benchPatchesPerChange(rig, {
+        duplicates: 20,
+        meanwhile: async () => {
+          await callbackRun.requests();
+          log("…change requests with the hanging callback started; the other fault scenarios next…");
+        },
+      });
+      log("…a change Atlas refuses with 503, for 24 h on the recheck function's controlled clock…");
+      refused = await benchRefusedHour(rig, { hours: 24 });
+      log("…waiting for the hanging callbacks' timeouts (and the 300 MiB callback body)…");
+    } catch (error) {
+      await callbackRun.finish().catch(() => undefined);
+      throw error;
+    }
+    followUp = { patches, refused, callbacks: await callbackRun.finish() };
+  } finally {
+    await followUpStack.close();
+  }
+
   log("source-level, simulated clock: Atlas calls per settled change, Secrets Manager cache…");
   const atlasCalls = benchAtlasCalls();
   const secrets = await benchSecrets();
   const { coldImport, coldChange, modules, warm, overhead } = sections;
+  const { patches, refused, callbacks } = followUp;
 
   const figures: Figure[] = [
     ...coldChange.figures,
     ...coldImport.figures,
     ...warm.figures,
     ...overhead.figures,
+    ...patches.figures,
+    ...refused.figures,
+    ...callbacks.figures,
     ...atlasCalls.figures.map(sourceLevel),
     ...secrets.figures.map(sourceLevel),
   ];
@@ -126,6 +179,9 @@ try {
       modulesLoadedByTheChangePath: modules.map((mod, i) => ({ label: variants[i]?.label, ...mod })),
       warm: warm.details,
       overhead: overhead.details,
+      patchesPerChange: patches.details,
+      refusedHour: refused.details,
+      callbackDelay: callbacks.details,
       ...(comparison ? { comparison } : {}),
       atlasCalls: { sourceLevel: true, ...atlasCalls.details },
       secrets: { sourceLevel: true, ...secrets.details },
@@ -195,6 +251,38 @@ try {
     "",
     `Overhead, Atlas answering PATCH after 100 ms (ms): gateway ${JSON.stringify(overhead.details.gatewayMs)}`,
     `  direct ${JSON.stringify(overhead.details.directMs)}`,
+  );
+  out.push(
+    "",
+    "PATCHes per change (sent / digest 401 / refused by the fault / applied / answers lost; how it ended):",
+  );
+  for (const sc of patches.details.scenarios) {
+    const c = sc.count;
+    out.push(
+      c
+        ? `  (${sc.key}) ${sc.label}: ${c.sent} / ${c.challenges} / ${c.refused} / ${c.applied} / ${c.answersLost}; ` +
+            `answer ${sc.answerStatus}; re-checks ${sc.end?.rechecks.join(" → ") || "none"} ⇒ ${sc.end?.state}` +
+            (sc.notes?.duplicateOutcomes ? `; deliveries ${JSON.stringify(sc.notes.duplicateOutcomes)}` : "")
+        : `  (${sc.key}) ${sc.label}: not measured: ${sc.notMeasured}`,
+    );
+  }
+  const rh = refused.details as Record<string, unknown>;
+  out.push(
+    `Refused with 503 (controlled clock, ${String(rh.hours)} h): the request sent ${String(rh.requestPatches)} PATCH, ` +
+      `then ${String(rh.rechecks)} re-checks, ${String(rh.resends)} re-sending ${String(rh.patchesPerResend)} PATCH each ` +
+      `(${String(rh.resendsPerHourLater)} re-sends/h after the first hour; ${String(rh.getsPerHourLater)} GETs/h); stopped: ${String(rh.stoppedBecause)}`,
+  );
+  const cd = callbacks.details as {
+    requestMs: Record<string, unknown>;
+    recheckMs: Record<string, unknown>;
+    timedOut: Record<string, number>;
+    memory: { without: { peakMiB: number }; with: { peakMiB: number; requestMs: number; timedOut: boolean } };
+  };
+  out.push(
+    `Callback host never answers (ms): request ${JSON.stringify(cd.requestMs)}`,
+    `  re-check ${JSON.stringify(cd.recheckMs)}; timed out ${JSON.stringify(cd.timedOut)}`,
+    `  300 MiB callback body: peak RSS ${cd.memory.with.peakMiB} MiB vs ${cd.memory.without.peakMiB} MiB without ` +
+      `(request ${cd.memory.with.requestMs} ms${cd.memory.with.timedOut ? ", timed out" : ""})`,
   );
   if (comparison) {
     out.push("", "Side by side (same run, interleaved):", renderComparison(comparison));

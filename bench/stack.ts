@@ -86,6 +86,9 @@ export interface Started {
 export async function startBenchStack(pkg: Package) {
   const env = pkg.specs[0]?.environment ?? {};
   const token = `bench-${randomBytes(12).toString("hex")}`;
+  // A second caller whose callbacks may go to 127.0.0.1 (the hanging and streaming hosts of callbackDelay.ts).
+  const callbackToken = `bench-cb-${randomBytes(12).toString("hex")}`;
+  const callbackSecret = `whsec_${randomBytes(24).toString("base64")}`;
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
   const secrets = await startSecretsManagerEmulator({
     secrets: {
@@ -94,7 +97,16 @@ export async function startBenchStack(pkg: Package) {
         privateKey: DEMO_PRIVATE_KEY,
       }),
       [String(env.CALLERS_SECRET_ID)]: JSON.stringify({
-        callers: [{ id: "bench", tokenSha256: [sha256(token)], projects: [{ groupId: "*" }] }],
+        callers: [
+          { id: "bench", tokenSha256: [sha256(token)], projects: [{ groupId: "*" }] },
+          {
+            id: "bench-callbacks",
+            tokenSha256: [sha256(callbackToken)],
+            projects: [{ groupId: "*" }],
+            callbackSecret,
+            callbackHosts: ["127.0.0.1"],
+          },
+        ],
       }),
     },
   });
@@ -163,18 +175,28 @@ export async function startBenchStack(pkg: Package) {
       providerName: "AWS",
     });
 
-  /** The API Gateway HTTP API (payload v2) event of the drop-in PATCH, as API Gateway would send it. */
-  const patchEvent = (cidr: string): APIGatewayProxyEventV2 => {
+  /**
+   * An API Gateway HTTP API (payload v2) event, as API Gateway would send it: `path` may carry a query string;
+   * the bearer token is the bench caller's unless `token` says otherwise.
+   */
+  const apiEvent = (
+    method: string,
+    pathWithQuery: string,
+    options: { body?: string; token?: string; contentType?: string } = {},
+  ): APIGatewayProxyEventV2 => {
     const now = new Date();
+    const [rawPath = pathWithQuery, rawQueryString = ""] = pathWithQuery.split("?", 2);
+    const query = Object.fromEntries(new URLSearchParams(rawQueryString));
     return {
       version: "2.0",
       routeKey: "$default",
-      rawPath: path,
-      rawQueryString: "",
+      rawPath,
+      rawQueryString,
+      ...(rawQueryString ? { queryStringParameters: query } : {}),
       headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": V2,
-        accept: V2,
+        authorization: `Bearer ${options.token ?? token}`,
+        ...(options.body === undefined ? {} : { "content-type": options.contentType ?? V2 }),
+        accept: options.contentType ?? V2,
         host: "gateway.bench.invalid",
         "user-agent": "atlas-peering-gateway-bench",
       },
@@ -184,8 +206,8 @@ export async function startBenchStack(pkg: Package) {
         domainName: "gateway.bench.invalid",
         domainPrefix: "gateway",
         http: {
-          method: "PATCH",
-          path,
+          method,
+          path: rawPath,
           protocol: "HTTP/1.1",
           sourceIp: "127.0.0.1",
           userAgent: "atlas-peering-gateway-bench",
@@ -197,9 +219,12 @@ export async function startBenchStack(pkg: Package) {
         timeEpoch: now.getTime(),
       },
       isBase64Encoded: false,
-      body: body(cidr),
+      ...(options.body === undefined ? {} : { body: options.body }),
     };
   };
+
+  /** The API Gateway HTTP API (payload v2) event of the drop-in PATCH, as API Gateway would send it. */
+  const patchEvent = (cidr: string): APIGatewayProxyEventV2 => apiEvent("PATCH", path, { body: body(cidr) });
 
   /**
    * Ends the change `changeId` the way production does: fires its re-check schedule, which invokes the packaged
@@ -237,6 +262,7 @@ export async function startBenchStack(pkg: Package) {
   return {
     pkg,
     token,
+    callbackToken,
     sim,
     secrets,
     dynamo,
@@ -246,6 +272,7 @@ export async function startBenchStack(pkg: Package) {
     overrides,
     path,
     body,
+    apiEvent,
     patchEvent,
     start,
     settle,
