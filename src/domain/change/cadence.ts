@@ -14,7 +14,8 @@ export interface CadencePolicy {
 /**
  * The ceiling of the backoff while Atlas has not accepted the PATCH (RETRYING). A constant rather than a
  * setting: an Atlas outage lasts minutes to hours, so an hour keeps a change that waits out a long one down to
- * about 2 PATCHes an hour while still noticing recovery within the hour. Never below the re-check delay.
+ * about 2 sends an hour (each of up to ATLAS_MAX_ATTEMPTS attempts) while still noticing recovery within the
+ * hour. Never below the re-check delay.
  */
 export const RETRYING_MAX_DELAY_MS = 60 * 60 * 1000;
 
