@@ -12,6 +12,7 @@ export function banner(stack: LocalStack): string {
     for (const [name, peer] of Object.entries(demo.peers)) {
       lines.push(`  ${name.toUpperCase().padEnd(5)} peer ${peer.peerId}  container ${peer.containerId}`);
     }
+    lines.push(...simulatorModes(stack.simulator));
   } else {
     lines.push("Forwarding to the Atlas named by ATLAS_BASE_URL.");
   }
@@ -35,6 +36,22 @@ export function banner(stack: LocalStack): string {
     lines.push("", "Callers come from GATEWAY_CALLERS_FILE.");
   }
   return lines.join("\n");
+}
+
+/**
+ * With ATLAS_SIM_AUTO_ACCEPT=false nothing moves a peer past the customer's step but the accept call, so the
+ * banner says how to make it; and where the simulator's state is kept, when it is.
+ */
+function simulatorModes(simulator: NonNullable<LocalStack["simulator"]>): string[] {
+  const lines: string[] = [];
+  if (!simulator.autoAccept) {
+    lines.push(
+      "Peers wait in PENDING_ACCEPTANCE (AWS) / WAITING_FOR_USER (GCP) until accepted (ATLAS_SIM_AUTO_ACCEPT=false):",
+      `  curl -sS -X POST ${simulator.url}/__sim/peers/${simulator.demo.peers.aws.peerId}/accept   (the AWS peer)`,
+    );
+  }
+  if (simulator.stateFile) lines.push(`Simulator state kept in ${simulator.stateFile}`);
+  return lines;
 }
 
 /** Where the local stand-ins of AWS listen, what they hold, and how to point the AWS CLI at one. */

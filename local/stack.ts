@@ -40,7 +40,7 @@ export interface LocalStackOptions {
   atlas?: LocalAtlas;
   devToken?: string;
   callersFile?: string;
-  /** Keep changes in this folder across restarts (in memory otherwise). */
+  /** Keep changes and the simulator's state in this folder across restarts (in memory otherwise). */
   dataDir?: string;
   /** Re-check cadence; fast by default so a change settles in seconds against the simulator. */
   cadence?: Partial<CadencePolicy>;
@@ -139,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: options.simulatorPort ?? 0,
         stepMs: options.simulatorStepMs ?? 2_000,
         autoAccept: options.simulatorAutoAccept ?? true,
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       });
   let closing = false;
   // Set once the functions exist; no schedule can fire before the http function has created one.

@@ -1,66 +1,12 @@
-import { CHANGE_EVENT_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
 import { banner } from "./banner.js";
-import type { PublishedChangeEvent } from "./publishedEvents.js";
-import { type LocalStackOptions, startLocalStack } from "./stack.js";
+import { startLocalStack } from "./stack.js";
+import { optionsFromEnv } from "./startOptions.js";
 
 /**
- * `npm start`: the gateway's four functions (the production wiring) against local stand-ins of AWS, and the
- * Atlas simulator, on 127.0.0.1 with no AWS or Atlas account. Environment: PORT (3000), ATLAS_SIM_PORT (3001),
- * ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN, ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET,
- * GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes across restarts), RECHECK_DELAY_SECONDS (2),
- * RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL (WARN),
- * ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY, or ATLAS_BASE_URL + ATLAS_CLIENT_ID +
- * ATLAS_CLIENT_SECRET (forward to a real Atlas with API keys or a service account).
+ * `npm start`: the gateway's functions (the production wiring) against local stand-ins of AWS, and the Atlas
+ * simulator, on 127.0.0.1 with no AWS or Atlas account. The environment it reads is listed in
+ * `local/startOptions.ts` (and in README.md's local-stack section).
  */
-function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
-  const options: LocalStackOptions = {
-    port: Number(env.PORT ?? 3000),
-    simulatorPort: Number(env.ATLAS_SIM_PORT ?? 3001),
-    simulatorStepMs: Number(env.ATLAS_SIM_STEP_MS ?? 2000),
-    simulatorAutoAccept: env.ATLAS_SIM_AUTO_ACCEPT !== "false",
-    logLevel: env.LOG_LEVEL ?? "WARN",
-    cadence: {
-      ...seconds(env.RECHECK_DELAY_SECONDS, "recheckDelayMs"),
-      ...seconds(env.RECHECK_HUMAN_WAIT_MAX_SECONDS, "humanWaitMaxMs"),
-      ...(env.CHANGE_DEADLINE_HOURS ? { deadlineMs: Number(env.CHANGE_DEADLINE_HOURS) * 3_600_000 } : {}),
-    },
-    onEvent: (event) => console.log(`event  ${event.detailType}: ${describeEvent(event)}`),
-  };
-  if (env.GATEWAY_DEV_TOKEN) options.devToken = env.GATEWAY_DEV_TOKEN;
-  if (env.SLACK_SIGNING_SECRET) options.slackSigningSecret = env.SLACK_SIGNING_SECRET;
-  if (env.GATEWAY_CALLERS_FILE) options.callersFile = env.GATEWAY_CALLERS_FILE;
-  if (env.GATEWAY_DATA_DIR) options.dataDir = env.GATEWAY_DATA_DIR;
-  if (env.ATLAS_BASE_URL) options.atlas = atlasFromEnv(env.ATLAS_BASE_URL.replace(/\/+$/, ""), env);
-  return options;
-}
-
-/** A real Atlas's credentials: a service account when its id and secret are set, API keys otherwise. */
-function atlasFromEnv(baseUrl: string, env: NodeJS.ProcessEnv): NonNullable<LocalStackOptions["atlas"]> {
-  const { ATLAS_CLIENT_ID: clientId, ATLAS_CLIENT_SECRET: clientSecret } = env;
-  if (clientId && clientSecret) return { baseUrl, clientId, clientSecret };
-  const { ATLAS_PUBLIC_KEY: publicKey, ATLAS_PRIVATE_KEY: privateKey } = env;
-  if (!publicKey || !privateKey) {
-    throw new Error(
-      "ATLAS_BASE_URL needs ATLAS_PUBLIC_KEY and ATLAS_PRIVATE_KEY, or ATLAS_CLIENT_ID and ATLAS_CLIENT_SECRET.",
-    );
-  }
-  return { baseUrl, publicKey, privateKey };
-}
-
-/** One line per event: a change's id, state and next action, or which request was rejected and why. */
-function describeEvent(event: PublishedChangeEvent): string {
-  if (event.detailType === CHANGE_EVENT_DETAIL_TYPE) {
-    const { id, state, nextAction } = event.detail;
-    return nextAction ? `${id} ${state} — ${nextAction}` : `${id} ${state}`;
-  }
-  const { event: rejected, reason, errors } = event.detail;
-  const which = `${rejected.id ?? "(no id)"} from ${rejected.source ?? "(no source)"}: ${reason}`;
-  return errors.length > 0 ? `${which} (${errors.map((e) => e.path).join(", ")})` : which;
-}
-
-function seconds(value: string | undefined, key: "recheckDelayMs" | "humanWaitMaxMs") {
-  return value ? { [key]: Number(value) * 1000 } : {};
-}
 
 const stack = await Promise.resolve()
   .then(() => startLocalStack(optionsFromEnv(process.env)))

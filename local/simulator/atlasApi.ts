@@ -1,7 +1,10 @@
 import type { ServerResponse } from "node:http";
+import { handleContainerRoute, parseContainerRoute } from "./containerRoutes.js";
+import type { ContainerStore } from "./containers.js";
 import type { DigestOutcome, DigestVerifier } from "./digestVerifier.js";
 import { AtlasHttpError, atlasError, fail, UNAUTHORIZED_BODY } from "./errors.js";
 import type { FaultEffects, FaultQueue, RefusalCode, StatusFaultSpec } from "./faults.js";
+import { isLoadBalancerFault, sendLoadBalancerError } from "./loadBalancer.js";
 import { sendTokenAnswer, TOKEN_PATH, TOKEN_RATE_LIMIT, type TokenIssuer } from "./oauth.js";
 import { handlePeerRoute, parsePeerRoute } from "./peerRoutes.js";
 import type { PeerStore } from "./peers.js";
@@ -18,6 +21,7 @@ import { formatFromQuery, headerValue, JSON_TYPE, type SimRequest, sendAtlas, se
 /** What the Atlas API handler needs from the simulator. */
 export interface AtlasApiDeps {
   store: PeerStore;
+  containers: ContainerStore;
   verifier: DigestVerifier;
   /** Issues and checks service-account bearer tokens. */
   tokens: TokenIssuer;
@@ -45,12 +49,15 @@ function refusalError(code: RefusalCode, path: string, clientAddress: string): A
   const route = parsePeerRoute(path);
   if (code === "PEER_NOT_FOUND")
     return new AtlasHttpError(atlasError(code, route?.peerId ?? "", route?.groupId ?? ""));
-  if (code === "IP_ADDRESS_NOT_ON_WHITELIST") return new AtlasHttpError(atlasError(code, clientAddress));
+  if (code === "IP_ADDRESS_NOT_ON_ACCESS_LIST" || code === "IP_ADDRESS_NOT_ON_WHITELIST") {
+    return new AtlasHttpError(atlasError(code, clientAddress));
+  }
   return new AtlasHttpError(atlasError(code, code === "INVALID_ATTRIBUTE" ? "(injected fault)" : ""));
 }
 
-/** The Atlas error a status fault answers with. */
+/** The Atlas error a status fault answers with (502/504 are the load balancer's: see loadBalancer.ts). */
 export function faultError(spec: StatusFaultSpec, path: string, clientAddress = "127.0.0.1"): AtlasHttpError {
+  if (isLoadBalancerFault(spec)) throw new Error(`a ${spec.status} fault is answered by the load balancer`);
   if (spec.status === 400 || spec.status === 403 || spec.status === 404) {
     return refusalError(spec.errorCode as RefusalCode, path, clientAddress);
   }
@@ -83,8 +90,10 @@ function sendChallenge(res: ServerResponse, challenge: string, headers: Record<s
 function route(deps: AtlasApiDeps, req: SimRequest, fault: StatusFaultSpec | undefined, client?: string) {
   if (fault !== undefined) throw faultError(fault, req.path, client);
   const peerRoute = parsePeerRoute(req.path);
-  if (peerRoute === undefined) return fail("RESOURCE_NOT_FOUND", req.path);
-  return handlePeerRoute(deps.store, req, peerRoute);
+  if (peerRoute !== undefined) return handlePeerRoute(deps.store, req, peerRoute);
+  const containerRoute = parseContainerRoute(req.path);
+  if (containerRoute === undefined) return fail("RESOURCE_NOT_FOUND", req.path);
+  return handleContainerRoute({ peers: deps.store, containers: deps.containers }, req, containerRoute);
 }
 
 /** A service account's bearer token, or digest; anything else gets the digest challenge, as on Atlas. */
@@ -118,6 +127,10 @@ async function handleTokenEndpoint(
 ): Promise<void> {
   const effects = deps.faults.take(req.method, req.path, { namedOnly: true });
   if (await delayOrDrop(deps, effects, res)) return;
+  if (effects.outcome?.kind === "status" && isLoadBalancerFault(effects.outcome.spec)) {
+    sendLoadBalancerError(res, effects.outcome.spec.status);
+    return;
+  }
   if (effects.outcome?.kind === "status") {
     const error = faultError(effects.outcome.spec, req.path);
     sendJson(res, error.body.error, error.body, {
@@ -156,6 +169,11 @@ export async function handleAtlasApi(
   if (await delayOrDrop(deps, effects, res)) return;
   const format = formatFromQuery(req.query);
   const statusFault = effects.outcome?.kind === "status" ? effects.outcome.spec : undefined;
+  if (isLoadBalancerFault(statusFault)) {
+    // The balancer answers in Atlas's place: no RateLimit headers, no envelope, just its page.
+    sendLoadBalancerError(res, statusFault.status);
+    return;
+  }
   try {
     const answer = route(deps, req, statusFault, res.socket?.remoteAddress);
     sendAtlas(res, answer.status, answer.body, format, answer.contentType, headers);

@@ -22,11 +22,15 @@ const CATALOGUE = {
     400,
     'The address %s must be within the private ranges ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].',
   ],
+  INVALID_QUERY_PARAMETER: [400, "Invalid query parameter %s specified."],
   INVALID_VERSION_DATE: [400, "There is no version number in the request."],
   MALFORMED_JSON: [400, "Received JSON is malformed."],
-  // The API key's (or service account's) IP access list refusing the caller, under Atlas's legacy names.
+  // The API key's (or service account's) IP access list refusing the caller: the current name and the legacy
+  // one, with the same detail (as live answers quoted in terraform-provider-mongodbatlas #557 and #1048 show).
+  IP_ADDRESS_NOT_ON_ACCESS_LIST: [403, "IP address %s is not allowed to access this resource."],
   IP_ADDRESS_NOT_ON_WHITELIST: [403, "IP address %s is not allowed to access this resource."],
   ORG_REQUIRES_WHITELIST: [403, "This organization requires access through a whitelist of ip ranges."],
+  CLOUD_PROVIDER_CONTAINER_NOT_FOUND: [404, "An invalid cloud provider container ID %s was specified."],
   GROUP_NOT_FOUND: [404, "No group with ID %s exists."],
   INVALID_GROUP_ID: [404, "An invalid group ID %s was specified."],
   INVALID_PEER_ID: [404, "An invalid peer ID %s was specified."],

@@ -16,7 +16,7 @@ export class FaultSpecError extends Error {
 
 const MAX_COUNT = 1_000_000;
 const MAX_LATENCY_MS = 120_000;
-const FAULT_STATUSES = [500, 503, 429, 400, 403, 404] as const;
+const FAULT_STATUSES = [500, 503, 429, 400, 403, 404, 502, 504] as const;
 const RATE_LIMIT_CODES: readonly RateLimitCode[] = ["RATE_LIMITED", "RATE_LIMITED_TOKEN_BUCKET"];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -64,6 +64,10 @@ function parseStatusFault(body: Record<string, unknown>): FaultSpec {
   const status = FAULT_STATUSES.find((candidate) => candidate === body.status);
   if (status === undefined) throw new FaultSpecError(`"status" must be one of ${FAULT_STATUSES.join(", ")}`);
   const retryAfterSeconds = integerIn(body, "retryAfterSeconds", 0, 86_400);
+  // The load balancer's page is fixed: a Retry-After it would never send must not look rehearsed.
+  if ((status === 502 || status === 504) && retryAfterSeconds !== undefined) {
+    throw new FaultSpecError(`"retryAfterSeconds" is not for ${status} (a load balancer's answer)`);
+  }
   const errorCode = checkErrorCode(status, body.errorCode);
   return withCommon(
     {

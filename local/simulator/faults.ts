@@ -1,22 +1,33 @@
 /**
  * Fault injection: a queue of rules consumed by the Atlas API answers they match. A rule either replaces the
- * answer with an error (500/503/429), drops the connection without answering, or delays the answer. Delays
+ * answer with an error (500/503/429, a refusal, or a load balancer's 502/504), drops the connection without
+ * answering, or delays the answer. Delays
  * combine with the other two, so "slow, then 503" can be rehearsed.
  */
 
-/** Statuses a fault can answer with: outages, and the refusals a client must not retry (with an `errorCode`). */
-export type FaultStatus = 500 | 503 | 429 | RefusalStatus;
+/**
+ * Statuses a fault can answer with: outages, the refusals a client must not retry (with an `errorCode`), and
+ * the load balancer in front of Atlas giving up on it ({@link LoadBalancerStatus}).
+ */
+export type FaultStatus = 500 | 503 | 429 | RefusalStatus | LoadBalancerStatus;
+
+/**
+ * 502 and 504 come from the load balancer in front of Atlas, not from Atlas: a short HTML page, no Atlas error
+ * body, no RateLimit headers. A client must not expect JSON on them (docs/atlas-api.md §2.5).
+ */
+export type LoadBalancerStatus = 502 | 504;
 
 /** Refusal statuses a fault can answer with; each needs one of its {@link REFUSAL_CODES}. */
 export type RefusalStatus = 400 | 403 | 404;
 
 /**
  * The refusals a fault can rehearse: a 400 the gateway's validation would not catch, the API key's IP access
- * list refusing the caller (docs/atlas-api.md §2.2; Atlas's legacy names, still sent), the peer gone.
+ * list refusing the caller (docs/atlas-api.md §2.2: the current name and the legacy ones, still sent), the
+ * peer gone.
  */
 export const REFUSAL_CODES = {
   400: ["INVALID_ATTRIBUTE"],
-  403: ["IP_ADDRESS_NOT_ON_WHITELIST", "ORG_REQUIRES_WHITELIST"],
+  403: ["IP_ADDRESS_NOT_ON_ACCESS_LIST", "IP_ADDRESS_NOT_ON_WHITELIST", "ORG_REQUIRES_WHITELIST"],
   404: ["PEER_NOT_FOUND"],
 } as const satisfies Record<RefusalStatus, readonly string[]>;
 
@@ -36,7 +47,7 @@ export interface FaultMatch {
 export interface StatusFaultSpec {
   status: FaultStatus;
   count?: number;
-  /** Sent as `Retry-After`; 429 always carries one (default 10 s). */
+  /** Sent as `Retry-After` (not with 502/504); 429 always carries one (default 10 s). */
   retryAfterSeconds?: number;
   /**
    * 429: defaults to RATE_LIMITED_TOKEN_BUCKET on v2 paths and RATE_LIMITED on v1.0 ones. 400/403/404: required,

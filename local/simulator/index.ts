@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ContainerStore } from "./containers.js";
 import { createFaultController, type FaultController } from "./controller.js";
 import { DEMO_PROJECT, type DemoProject } from "./demo.js";
 import { DigestVerifier } from "./digestVerifier.js";
@@ -9,10 +10,12 @@ import { PeerStore } from "./peers.js";
 import { RateLimitWindow } from "./rateLimit.js";
 import type { RecordedRequest } from "./recorder.js";
 import { createSimulatorServer, Delays } from "./server.js";
+import { keepState } from "./stateFile.js";
 
 /**
- * An embedded MongoDB Atlas simulator for the network peering endpoints: digest authentication and service
- * accounts (OAuth client credentials), both API generations, per-provider status progression and fault injection, on a local HTTP port. Users try the gateway
+ * An embedded MongoDB Atlas simulator for the network peering endpoints (and the containers they belong
+ * to): digest authentication and service accounts (OAuth client credentials), both API generations,
+ * per-provider status progression, fault injection and state kept across restarts, on a local HTTP port. Users try the gateway
  * against it and rehearse Atlas failures; tests drive it with an injected clock.
  */
 
@@ -66,19 +69,29 @@ export interface SimulatorOptions {
   nonceLifetimeMs?: number;
   /** Clock for status progression, nonce and token lifetimes and the request log; default Date.now. */
   now?: () => number;
+  /**
+   * Keep the peers and containers in `<dataDir>/atlas-simulator.json` across restarts (the local stack passes
+   * `GATEWAY_DATA_DIR`); in memory when absent. Progression times are on the `now` clock, so a restart with
+   * the same clock finds each peer where it would have been.
+   */
+  dataDir?: string;
 }
 
 /** A running simulator. */
 export interface AtlasSimulator {
   /** Base URL, e.g. http://127.0.0.1:3001 (no trailing slash). */
   url: string;
+  /** False: peers wait at PENDING_ACCEPTANCE / WAITING_FOR_USER until accepted (`faults.acceptPeer`). */
+  autoAccept: boolean;
+  /** The file the state is kept in, when `dataDir` was given. */
+  stateFile?: string;
   /** Every Atlas API request received, oldest first, Authorization redacted. Control calls are not logged. */
   requests: RecordedRequest[];
   /** The demo project's ids and settings. */
   demo: DemoProject;
   /** Fault injection and forced peer states, the in-process twin of the `/__sim/` control endpoint. */
   faults: FaultController;
-  /** Puts the demo peers back to their initial state and clears faults and the request log. */
+  /** Puts the demo peers and containers back to their initial state and clears faults and the request log. */
   reset(): void;
   /** Stops listening, drops open connections and cancels pending latency faults. */
   close(): Promise<void>;
@@ -134,17 +147,18 @@ function closer(server: Server, delays: Delays): () => Promise<void> {
 /** Starts a simulator and resolves once it listens. */
 export async function startAtlasSimulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
   const now = options.now ?? Date.now;
-  const store = new PeerStore({
-    now,
-    stepMs: options.stepMs ?? 2000,
-    autoAccept: options.autoAccept ?? true,
-  });
+  const autoAccept = options.autoAccept ?? true;
+  const store = new PeerStore({ now, stepMs: options.stepMs ?? 2000, autoAccept });
+  const containers = new ContainerStore();
+  const stateFile = keepState(options.dataDir, store, containers);
   const queue = new FaultQueue();
   const rateLimit = new RateLimitWindow(now);
   const delays = new Delays();
   const requests: RecordedRequest[] = [];
   const faults = createFaultController(queue, store);
   const reset = (): void => {
+    // Containers first: resetting the peers saves the state.
+    containers.reset();
     store.reset();
     queue.clear();
     rateLimit.reset();
@@ -153,7 +167,7 @@ export async function startAtlasSimulator(options: SimulatorOptions = {}): Promi
   };
   const verifier = createVerifier(options, now);
   const tokens = createTokenIssuer(options, now);
-  const api = { store, verifier, tokens, faults: queue, rateLimit, delay: delays.wait };
+  const api = { store, containers, verifier, tokens, faults: queue, rateLimit, delay: delays.wait };
   const server = createSimulatorServer({
     ...api,
     requests,
@@ -165,6 +179,8 @@ export async function startAtlasSimulator(options: SimulatorOptions = {}): Promi
   const address = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
   return {
     url: baseUrl(address),
+    autoAccept,
+    ...(stateFile === undefined ? {} : { stateFile: stateFile.path }),
     requests,
     demo: DEMO_PROJECT,
     faults,

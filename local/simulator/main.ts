@@ -1,4 +1,6 @@
+import { booleanFromEnv, integerFromEnv } from "./env.js";
 import {
+  type AtlasSimulator,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_PRIVATE_KEY,
@@ -11,42 +13,45 @@ import {
  * `tsx local/simulator/main.ts`: runs the simulator in the foreground for trying the gateway by hand.
  * Environment: ATLAS_SIM_PORT (default 3001), ATLAS_SIM_HOST (default 127.0.0.1), ATLAS_SIM_STEP_MS (default 2000),
  * ATLAS_SIM_PUBLIC_KEY / ATLAS_SIM_PRIVATE_KEY (default: the demo key pair), ATLAS_SIM_CLIENT_ID /
- * ATLAS_SIM_CLIENT_SECRET (default: the demo service account), ATLAS_SIM_TOKEN_LIFETIME_SECONDS (default 3600).
+ * ATLAS_SIM_CLIENT_SECRET (default: the demo service account), ATLAS_SIM_TOKEN_LIFETIME_SECONDS (default 3600),
+ * ATLAS_SIM_AUTO_ACCEPT (default true; false: peers wait for `POST /__sim/peers/{id}/accept`),
+ * ATLAS_SIM_DATA_DIR (keep the peers in that folder across restarts; in memory by default).
  */
 
-function integerFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  }
-  return value;
-}
-
-function optionsFromEnv(): SimulatorOptions {
+function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   const options: SimulatorOptions = {
-    host: process.env.ATLAS_SIM_HOST ?? "127.0.0.1",
-    port: integerFromEnv("ATLAS_SIM_PORT", 3001),
-    stepMs: integerFromEnv("ATLAS_SIM_STEP_MS", 2000),
+    host: env.ATLAS_SIM_HOST ?? "127.0.0.1",
+    port: integerFromEnv(env, "ATLAS_SIM_PORT", 3001),
+    stepMs: integerFromEnv(env, "ATLAS_SIM_STEP_MS", 2000),
+    autoAccept: booleanFromEnv(env, "ATLAS_SIM_AUTO_ACCEPT", true),
   };
+  if (env.ATLAS_SIM_DATA_DIR) options.dataDir = env.ATLAS_SIM_DATA_DIR;
   // Only set when given: exactOptionalPropertyTypes forbids writing `undefined` into the options.
-  if (process.env.ATLAS_SIM_PUBLIC_KEY) options.publicKey = process.env.ATLAS_SIM_PUBLIC_KEY;
-  if (process.env.ATLAS_SIM_PRIVATE_KEY) options.privateKey = process.env.ATLAS_SIM_PRIVATE_KEY;
-  const { ATLAS_SIM_CLIENT_ID: clientId, ATLAS_SIM_CLIENT_SECRET: clientSecret } = process.env;
+  if (env.ATLAS_SIM_PUBLIC_KEY) options.publicKey = env.ATLAS_SIM_PUBLIC_KEY;
+  if (env.ATLAS_SIM_PRIVATE_KEY) options.privateKey = env.ATLAS_SIM_PRIVATE_KEY;
+  const { ATLAS_SIM_CLIENT_ID: clientId, ATLAS_SIM_CLIENT_SECRET: clientSecret } = env;
   if (clientId || clientSecret) {
     options.serviceAccount = {
       clientId: clientId ?? DEMO_CLIENT_ID,
       clientSecret: clientSecret ?? DEMO_CLIENT_SECRET,
     };
   }
-  const lifetime = integerFromEnv("ATLAS_SIM_TOKEN_LIFETIME_SECONDS", 3600);
+  const lifetime = integerFromEnv(env, "ATLAS_SIM_TOKEN_LIFETIME_SECONDS", 3600);
   if (lifetime > 0) options.tokenLifetimeSeconds = lifetime;
   return options;
 }
 
+/** How the customer's step passes, and where the state is kept. */
+function waitingLines(sim: AtlasSimulator): string[] {
+  const lines = sim.autoAccept
+    ? []
+    : [`  peers wait for acceptance: curl -X POST ${sim.url}/__sim/peers/<peerId>/accept`];
+  if (sim.stateFile) lines.push(`  state kept in ${sim.stateFile}`);
+  return lines;
+}
+
 async function main(): Promise<void> {
-  const options = optionsFromEnv();
+  const options = optionsFromEnv(process.env);
   const sim = await startAtlasSimulator(options);
   const { groupId, peers } = sim.demo;
   // The demo private key is printed because it is a published constant; a key passed in the environment is not.
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
   const clientSecret = ownSecret ? "(from ATLAS_SIM_CLIENT_SECRET)" : DEMO_CLIENT_SECRET;
   const lines = [
     `Atlas simulator listening on ${sim.url} (status step ${options.stepMs} ms)`,
+    ...waitingLines(sim),
     `  digest key:  ${options.publicKey ?? DEMO_PUBLIC_KEY} / ${privateKey}`,
     `  service account: ${account?.clientId ?? DEMO_CLIENT_ID} / ${clientSecret} (POST ${sim.url}/api/oauth/token)`,
     `  groupId:     ${groupId}`,

@@ -1,4 +1,5 @@
 import { AtlasHttpError, atlasError, fail } from "./errors.js";
+import { type Page, pageOf } from "./pagination.js";
 import type { PeerRecord, PeerStore } from "./peers.js";
 import { isProviderName } from "./progression.js";
 import { readOnlyFields, renderPeer } from "./render.js";
@@ -65,11 +66,12 @@ export function negotiateVersion(accept: string | undefined): string {
   return V2_MEDIA_TYPE;
 }
 
-function methodNotAllowed(method: string, path: string, allowed: string): never {
+export function methodNotAllowed(method: string, path: string, allowed: string): never {
   throw new AtlasHttpError(atlasError("METHOD_NOT_ALLOWED", method, path), { Allow: allowed });
 }
 
-function lookUpGroup(store: PeerStore, groupId: string): void {
+/** 404 unless `groupId` is well formed and names a simulated project. */
+export function lookUpGroup(store: PeerStore, groupId: string): void {
   if (!ID.test(groupId)) fail("INVALID_GROUP_ID", groupId);
   if (!store.hasGroup(groupId)) fail("GROUP_NOT_FOUND", groupId);
 }
@@ -91,14 +93,15 @@ function patchPeer(store: PeerStore, peer: PeerRecord, rawBody: string): Record<
   return renderPeer(peer, store);
 }
 
-/** `{links, results, totalCount}` for one provider; Atlas defaults `providerName` to AWS here too. */
-function listPeers(store: PeerStore, req: SimRequest, groupId: string): Record<string, unknown> {
+/** One page of `{links, results, totalCount}` for one provider; Atlas defaults `providerName` to AWS here too. */
+function listPeers(store: PeerStore, req: SimRequest, groupId: string): Page<Record<string, unknown>> {
   lookUpGroup(store, groupId);
   const provider = req.query.get("providerName") ?? "AWS";
   if (!isProviderName(provider)) fail("INVALID_PROVIDER", provider);
-  const results = store.list(groupId, provider).map((peer) => renderPeer(peer, store));
-  const host = headerValue(req.headers, "host") ?? "localhost";
-  return { links: [{ href: `http://${host}${req.url}`, rel: "self" }], results, totalCount: results.length };
+  return pageOf(
+    store.list(groupId, provider).map((peer) => renderPeer(peer, store)),
+    req,
+  );
 }
 
 /** Answers a request for the peering resource (authentication and faults are already handled). */

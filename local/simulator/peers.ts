@@ -10,6 +10,7 @@ import {
   startProgression,
   statusAt,
 } from "./progression.js";
+import { mergeKept } from "./stateCodec.js";
 
 /**
  * The simulator's peers: their settings, where their status progression stands, and the states the control
@@ -67,17 +68,30 @@ export class PeerStore {
   readonly #clock: PeerClock;
   readonly #demo: DemoProject;
   #peers = new Map<string, PeerRecord>();
+  /** Told after every change, so the state can be kept (see stateFile.ts). */
+  onChange: () => void = () => undefined;
 
   constructor(clock: PeerClock, demo: DemoProject = DEMO_PROJECT) {
     this.#clock = clock;
     this.#demo = demo;
-    this.reset();
+    this.#peers = this.#demoPeers();
   }
 
   /** Puts every peer back to its demo state. */
   reset(): void {
-    const records = demoRecords(this.#demo, this.#clock.now());
-    this.#peers = new Map(records.map((record) => [record.id, record]));
+    this.#peers = this.#demoPeers();
+    this.onChange();
+  }
+
+  /** The demo peers, each replaced by the kept record of the same id (a state file being loaded). */
+  restore(kept: readonly PeerRecord[]): void {
+    const records = mergeKept([...this.#demoPeers().values()], kept);
+    this.#peers = new Map(records.map((record) => [record.id, { ...record }]));
+  }
+
+  /** Every peer, for the state file. */
+  snapshot(): PeerRecord[] {
+    return [...this.#peers.values()];
   }
 
   /** Whether a project with this id exists. */
@@ -133,12 +147,14 @@ export class PeerStore {
       peer.connectionId = null;
       peer.pendingConnectionId = newConnectionId();
     }
+    this.onChange();
   }
 
   /** Forces the peer into FAILED with the given error state. */
   fail(peer: PeerRecord, errorStateName: ErrorStateName): void {
     peer.failure = errorStateName;
     peer.frozenAt ??= this.#clock.now();
+    this.onChange();
   }
 
   /** Skips the customer's step (AWS acceptance, GCP reciprocal peering) at once. */
@@ -150,12 +166,19 @@ export class PeerStore {
       this.#clock.stepMs,
       this.#clock.autoAccept === false,
     );
+    this.onChange();
   }
 
   /** Marks the peer as being deleted, so PATCHes get PEER_INVALID_STATE. */
   terminate(peer: PeerRecord): void {
     peer.terminating = true;
     peer.frozenAt ??= this.#clock.now();
+    this.onChange();
+  }
+
+  #demoPeers(): Map<string, PeerRecord> {
+    const records = demoRecords(this.#demo, this.#clock.now());
+    return new Map(records.map((record) => [record.id, record]));
   }
 
   #progressTime(peer: PeerRecord): number {

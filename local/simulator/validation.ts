@@ -27,8 +27,11 @@ const READ_ONLY = new Set([
 ]);
 
 /**
- * Fields that cannot change after creation. Atlas answers INVALID_ATTRIBUTE for Azure ones (TF issue #2281);
- * containerId is immutable for every provider (TF ForceNew, AKO CEL rule).
+ * Fields that cannot change after creation (docs/atlas-api.md §1.4), the ones the gateway's planner refuses.
+ * Atlas answers 400 INVALID_ATTRIBUTE for the Azure ones (TF issue #2281); containerId is immutable for every
+ * provider (TF ForceNew, AKO CEL rule). For GCP's gcpProjectId and networkName Atlas's answer is not
+ * documented — it did not apply them, so Terraform made them ForceNew (PR #2306) — and the simulator answers
+ * the same INVALID_ATTRIBUTE as for Azure's.
  */
 const IMMUTABLE = new Set([
   "containerId",
@@ -36,6 +39,8 @@ const IMMUTABLE = new Set([
   "azureSubscriptionId",
   "resourceGroupName",
   "vnetName",
+  "gcpProjectId",
+  "networkName",
 ]);
 
 /** Value formats from the Atlas OpenAPI spec; vpcId also accepts legacy 8-hex ids still seen in real output. */
