@@ -1,160 +1,10 @@
-import { execFile } from "node:child_process";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { promisify } from "node:util";
-import { type BuildOptions, build } from "esbuild";
-import { type FunctionSpec, functionsOf } from "../local/lambda/functions.js";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { build } from "esbuild";
+import type { FunctionSpec } from "../local/lambda/functions.js";
 import { unpack } from "../local/lambda/runtime.js";
-import { readTemplate, type Template } from "../local/lambda/template.js";
-
-const run = promisify(execFile);
-
-/** What `npm run package` produced: the template, its functions and the folder holding the zips. */
-export interface Package {
-  dir: string;
-  template: Template;
-  specs: FunctionSpec[];
-  /** `custom.esbuild` as the package was built with it (serverless-state.json), else serverless.yml's. */
-  esbuild: Record<string, unknown>;
-  esbuildFrom: string;
-}
-
-/**
- * Builds the deployable package exactly as users get it (`bash scripts/package.sh --package <dir>`: the four
- * zips and the CloudFormation template). serverless-esbuild works in `.esbuild/` of the service folder, so
- * never run two of these at once in one checkout.
- */
-export async function buildPackage(root: string, dir: string): Promise<void> {
-  await run("bash", ["scripts/package.sh", "--package", dir], {
-    cwd: root,
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-}
-
-/**
- * Reads a package folder. The esbuild options the floor and the SM-only baseline are bundled with: for a package
- * this run built (`from: "serverless.yml"`), the checkout's serverless.yml `custom.esbuild`, checked against the
- * package's serverless-state.json (serverless's resolved copy); for a package given with `--package` /
- * `--compare` (`from: "package"`), its serverless-state.json — the options that package was built with, possibly
- * in another checkout — else serverless.yml's.
- */
-export async function readPackage(
-  root: string,
-  dir: string,
-  from: "serverless.yml" | "package",
-): Promise<Package> {
-  const template = await readTemplate(join(dir, "cloudformation-template-update-stack.json"));
-  const specs = functionsOf(template);
-  const yml = join(root, "serverless.yml");
-  const fromYml = esbuildBlockOf(await readFile(yml, "utf8"));
-  const statePath = join(dir, "serverless-state.json");
-  const state = await readFile(statePath, "utf8").then(
-    (text) =>
-      (JSON.parse(text) as { service?: { custom?: { esbuild?: Record<string, unknown> } } }).service?.custom
-        ?.esbuild,
-    () => undefined,
-  );
-  if (from === "package" && state) return { dir, template, specs, esbuild: state, esbuildFrom: statePath };
-  if (from === "serverless.yml" && state && JSON.stringify(state) !== JSON.stringify(fromYml)) {
-    throw new Error(
-      `serverless.yml custom.esbuild reads ${JSON.stringify(fromYml)}, but the package was built with ${JSON.stringify(state)}`,
-    );
-  }
-  return { dir, template, specs, esbuild: fromYml, esbuildFrom: yml };
-}
-
-/**
- * `custom.esbuild` of serverless.yml: a small reader for that block only (scalars, quoted strings, `[]` and
- * nested maps, which is all the block holds). Throws on anything else rather than guess.
- */
-export function esbuildBlockOf(yaml: string): Record<string, unknown> {
-  const lines = yaml.split("\n");
-  const start = lines.findIndex(
-    (line, i) => /^ {2}esbuild:\s*$/.test(line) && /^custom:/.test(lines[i - 1] ?? ""),
-  );
-  if (start < 0) throw new Error("serverless.yml has no custom.esbuild block");
-  const root: Record<string, unknown> = {};
-  const stack: { indent: number; map: Record<string, unknown> }[] = [{ indent: 2, map: root }];
-  for (const line of lines.slice(start + 1)) {
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const indent = line.length - line.trimStart().length;
-    if (indent <= 2) break;
-    while ((stack.at(-1)?.indent ?? 0) >= indent) stack.pop();
-    const match = /^\s*([\w-]+):\s*(.*?)\s*$/.exec(line);
-    const parent = stack.at(-1);
-    if (!match?.[1] || !parent)
-      throw new Error(`serverless.yml custom.esbuild: cannot read ${JSON.stringify(line)}`);
-    const [, key, raw = ""] = match;
-    if (raw === "") {
-      const map: Record<string, unknown> = {};
-      parent.map[key] = map;
-      stack.push({ indent, map });
-    } else parent.map[key] = scalar(raw);
-  }
-  return root;
-}
-
-function scalar(raw: string): unknown {
-  if (raw === "[]") return [];
-  if (raw === "true" || raw === "false") return raw === "true";
-  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
-  if (/^".*"$/.test(raw)) return JSON.parse(raw);
-  if (/^'.*'$/.test(raw)) return raw.slice(1, -1).replace(/''/g, "'");
-  if (/^[\w./@-]+$/.test(raw)) return raw;
-  throw new Error(`serverless.yml custom.esbuild: cannot read the value ${raw}`);
-}
-
-/** The plugin's own keys, which serverless-esbuild removes before calling esbuild (its bundle.ts). */
-const PLUGIN_KEYS = [
-  "concurrency",
-  "zipConcurrency",
-  "exclude",
-  "nativeZip",
-  "packager",
-  "packagePath",
-  "watch",
-  "keepOutputDirectory",
-  "packagerOptions",
-  "installExtraArgs",
-  "outputFileExtension",
-  "outputBuildFolder",
-  "outputWorkFolder",
-  "nodeExternals",
-  "skipBuild",
-  "skipRebuild",
-  "skipBuildExcludeFns",
-  "stripEntryResolveExtensions",
-  "disposeContext",
-];
-
-/**
- * The esbuild options serverless-esbuild derives from `custom.esbuild` (its defaults, then the block; the
- * plugin's keys removed, `exclude` added to `external`, `outputFileExtension` as `outExtension`), for one entry,
- * written to `outdir` = `<dir>/<the entry's folder>` as the plugin does.
- */
-export function esbuildOptionsFor(custom: Record<string, unknown>, entry: string, dir: string): BuildOptions {
-  const merged: Record<string, unknown> = {
-    bundle: true,
-    platform: "node",
-    outputFileExtension: ".js",
-    ...custom,
-  };
-  const esbuildOnly = Object.fromEntries(
-    Object.entries(merged).filter(([key]) => !PLUGIN_KEYS.includes(key)),
-  );
-  const exclude = Array.isArray(merged.exclude) ? (merged.exclude as string[]) : [];
-  const external = Array.isArray(merged.external) ? (merged.external as string[]) : [];
-  const extension = String(merged.outputFileExtension);
-  return {
-    ...(esbuildOnly as BuildOptions),
-    external: [...external, ...(exclude.includes("*") ? [] : exclude)],
-    ...(extension === ".js" ? {} : { outExtension: { ".js": extension } }),
-    entryPoints: [entry],
-    outdir: join(dir, dirname(entry)),
-    logLevel: "silent",
-  };
-}
+import { esbuildOptionsFor } from "./esbuildOptions.js";
+import type { Package } from "./packaging.js";
 
 /**
  * Bundles a bench handler (the floor, the Secrets Manager-only baseline) with the package's esbuild options
@@ -193,7 +43,7 @@ export interface Target {
 }
 
 /**
- * One package under test: its four functions unzipped, and the floor and the Secrets Manager-only baseline
+ * One package under test: its five functions unzipped, and the floor and the Secrets Manager-only baseline
  * bundled with the esbuild options that package was built with.
  */
 export interface Variant {
@@ -206,7 +56,8 @@ export interface Variant {
   smOnly: Target;
 }
 
-export const FUNCTION_KEYS = ["http", "recheck", "events", "sweeper"] as const;
+/** Every function the package ships, in serverless.yml's order: §1 imports each, the comparison lists each. */
+export const FUNCTION_KEYS = ["http", "recheck", "events", "notify", "sweeper"] as const;
 
 export async function prepareVariant(
   root: string,

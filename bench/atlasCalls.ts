@@ -3,7 +3,7 @@ import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import { type AtlasOutcome, applyOutcome } from "../src/domain/change/lifecycle.js";
 import { newChange } from "../src/domain/change/newChange.js";
 import { isTerminal } from "../src/domain/peering/status.js";
-import { type Figure, figure, round } from "./report.js";
+import { type Figure, figure, type Goal, round } from "./report.js";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -53,8 +53,22 @@ interface Followed {
 
 /** Drives the production state machine (newChange + applyOutcome) on a simulated clock: no sockets, no timers. */
 function followWithGateway(s: Scenario, policy: CadencePolicy): Followed {
-  const settledAt = s.workMs + s.waitMs;
-  let change: ChangeRecord = newChange(
+  // The PATCH, answered with the peer as it starts (INITIATING).
+  let change = applyOutcome(benchChange(s, policy), seen(statusAt(s, 0)), 0, policy);
+  const looks: number[] = [0];
+  while (!isTerminal(change.state)) {
+    const at = change.nextCheckAt;
+    if (at === undefined) throw new Error(`${s.id}: a change in ${change.state} has no next check`);
+    if (looks.length > 1_000_000) throw new Error(`${s.id}: did not settle`);
+    looks.push(at);
+    change = applyOutcome(change, seen(statusAt(s, at)), at, policy);
+  }
+  return followedOf(s, looks, change);
+}
+
+/** The drop-in update of the AWS demo peer, recorded at t = 0. */
+function benchChange(s: Scenario, policy: CadencePolicy): ChangeRecord {
+  return newChange(
     {
       id: `bench-${s.id}`,
       callerId: "bench",
@@ -71,16 +85,11 @@ function followWithGateway(s: Scenario, policy: CadencePolicy): Followed {
     policy,
     0,
   );
-  // The PATCH, answered with the peer as it starts (INITIATING).
-  change = applyOutcome(change, seen(statusAt(s, 0)), 0, policy);
-  const looks: number[] = [0];
-  while (!isTerminal(change.state)) {
-    const at = change.nextCheckAt;
-    if (at === undefined) throw new Error(`${s.id}: a change in ${change.state} has no next check`);
-    if (looks.length > 1_000_000) throw new Error(`${s.id}: did not settle`);
-    looks.push(at);
-    change = applyOutcome(change, seen(statusAt(s, at)), at, policy);
-  }
+}
+
+/** What the looks at Atlas (`looks`: the PATCH at 0, then each re-check's time) add up to. */
+function followedOf(s: Scenario, looks: readonly number[], change: ChangeRecord): Followed {
+  const settledAt = s.workMs + s.waitMs;
   const detectedAt = change.updatedAt;
   const waitingLooks = looks.filter((t) => t >= s.workMs);
   const gaps = looks.slice(1).map((t, i) => t - (looks[i] ?? 0));
@@ -118,6 +127,8 @@ export interface AtlasCallsResult {
   details: Record<string, unknown>;
 }
 
+type FixedPoll = ReturnType<typeof followWithFixedPoll>;
+
 /** Atlas GETs per settled change and detection delay: the gateway's cadence against fixed 10 s and 4 s polls. */
 export function benchAtlasCalls(policy: CadencePolicy = PRODUCTION_CADENCE): AtlasCallsResult {
   const figures: Figure[] = [];
@@ -127,71 +138,13 @@ export function benchAtlasCalls(policy: CadencePolicy = PRODUCTION_CADENCE): Atl
     if (gateway.finalState !== "SUCCEEDED") throw new Error(`${s.id}: ended ${gateway.finalState}`);
     const terraform = followWithFixedPoll(s, 10 * SECOND);
     const cli = followWithFixedPoll(s, 4 * SECOND);
-    figures.push(
-      figure({
-        id: `atlasCalls.gets.${s.id}.vsTerraform`,
-        label: `GETs until settled: ${s.label}`,
-        unit: "GETs",
-        gateway: gateway.gets,
-        baseline: terraform.gets,
-        baselineLabel: "10 s poll (TF, operator)",
-        ...(s.id === "wait1h" ? { goal: { on: "ratio", max: 0.1, text: "≤ 0.1× (1/10)" } as const } : {}),
-      }),
-      figure({
-        id: `atlasCalls.gets.${s.id}.vsCli`,
-        label: `GETs until settled: ${s.label}`,
-        unit: "GETs",
-        gateway: gateway.gets,
-        baseline: cli.gets,
-        baselineLabel: "4 s poll (Atlas CLI)",
-      }),
-      figure({
-        id: `atlasCalls.detection.${s.id}`,
-        label: `detection delay: ${s.label}`,
-        unit: "s",
-        gateway: gateway.detectionDelayMs / SECOND,
-        baseline: terraform.detectionDelayMs / SECOND,
-        baselineLabel: "10 s poll",
-        goal: { on: "value", max: 300, text: "≤ 300 s" },
-      }),
-    );
-    scenarios.push({
-      id: s.id,
-      label: s.label,
-      workSeconds: s.workMs / SECOND,
-      waitSeconds: s.waitMs / SECOND,
-      settledAtSeconds: (s.workMs + s.waitMs) / SECOND,
-      gateway: {
-        getsAfterPatch: gateway.gets,
-        atlasCallsIncludingPlanningGetAndPatch: gateway.gets + 2,
-        detectedAtSeconds: gateway.detectedAtMs / SECOND,
-        detectionDelaySeconds: gateway.detectionDelayMs / SECOND,
-        worstDetectionDelaySecondsForAnySettleTime: gateway.longestGapMs / SECOND,
-        checksInFirstHourOfWaiting: gateway.checksInFirstHourOfWaiting,
-        checksPerHourAfterFirstHour: gateway.checksPerHourAfterThat,
-      },
-      terraform10s: {
-        ...terraform,
-        detectionDelayMs: undefined,
-        detectionDelaySeconds: terraform.detectionDelayMs / SECOND,
-      },
-      atlasCli4s: {
-        ...cli,
-        detectionDelayMs: undefined,
-        detectionDelaySeconds: cli.detectionDelayMs / SECOND,
-      },
-    });
+    figures.push(...scenarioFigures(s, gateway, terraform, cli));
+    scenarios.push(scenarioDetails(s, gateway, terraform, cli));
   }
   return {
     figures,
     details: {
-      method:
-        "Pure simulation: newChange, then applyOutcome for the PATCH answer (INITIATING) at t=0 and for each " +
-        "re-check at the change's nextCheckAt, with the peer status scripted by time; a check sees AVAILABLE from " +
-        "the settle time on. Fixed pollers GET every interval from one interval after the PATCH until they see " +
-        "AVAILABLE (the operator's behaviour); Terraform and the Atlas CLI actually stop at PENDING_ACCEPTANCE " +
-        "(getsIfStoppingAtPendingAcceptance) and then never report AVAILABLE. EventBridge Scheduler fires an at() " +
-        "schedule within about a minute and the re-check Lambda takes time: neither is modelled (delays are ideal).",
+      method: METHOD,
       cadence: {
         recheckDelaySeconds: policy.recheckDelayMs / SECOND,
         humanWaitMaxSeconds: policy.humanWaitMaxMs / SECOND,
@@ -201,3 +154,72 @@ export function benchAtlasCalls(policy: CadencePolicy = PRODUCTION_CADENCE): Atl
     },
   };
 }
+
+function scenarioFigures(s: Scenario, gateway: Followed, terraform: FixedPoll, cli: FixedPoll): Figure[] {
+  const gets = (against: string, poll: FixedPoll, baselineLabel: string, goal?: Goal) =>
+    figure({
+      id: `atlasCalls.gets.${s.id}.${against}`,
+      label: `GETs until settled: ${s.label}`,
+      unit: "GETs",
+      gateway: gateway.gets,
+      baseline: poll.gets,
+      baselineLabel,
+      ...(goal ? { goal } : {}),
+    });
+  const tenth = s.id === "wait1h" ? ({ on: "ratio", max: 0.1, text: "≤ 0.1× (1/10)" } as const) : undefined;
+  return [
+    gets("vsTerraform", terraform, "10 s poll (TF, operator)", tenth),
+    gets("vsCli", cli, "4 s poll (Atlas CLI)"),
+    figure({
+      id: `atlasCalls.detection.${s.id}`,
+      label: `detection delay: ${s.label}`,
+      unit: "s",
+      gateway: gateway.detectionDelayMs / SECOND,
+      baseline: terraform.detectionDelayMs / SECOND,
+      baselineLabel: "10 s poll",
+      goal: { on: "value", max: 300, text: "≤ 300 s" },
+    }),
+  ];
+}
+
+function scenarioDetails(
+  s: Scenario,
+  gateway: Followed,
+  terraform: FixedPoll,
+  cli: FixedPoll,
+): Record<string, unknown> {
+  return {
+    id: s.id,
+    label: s.label,
+    workSeconds: s.workMs / SECOND,
+    waitSeconds: s.waitMs / SECOND,
+    settledAtSeconds: (s.workMs + s.waitMs) / SECOND,
+    gateway: {
+      getsAfterPatch: gateway.gets,
+      atlasCallsIncludingPlanningGetAndPatch: gateway.gets + 2,
+      detectedAtSeconds: gateway.detectedAtMs / SECOND,
+      detectionDelaySeconds: gateway.detectionDelayMs / SECOND,
+      worstDetectionDelaySecondsForAnySettleTime: gateway.longestGapMs / SECOND,
+      checksInFirstHourOfWaiting: gateway.checksInFirstHourOfWaiting,
+      checksPerHourAfterFirstHour: gateway.checksPerHourAfterThat,
+    },
+    terraform10s: {
+      ...terraform,
+      detectionDelayMs: undefined,
+      detectionDelaySeconds: terraform.detectionDelayMs / SECOND,
+    },
+    atlasCli4s: {
+      ...cli,
+      detectionDelayMs: undefined,
+      detectionDelaySeconds: cli.detectionDelayMs / SECOND,
+    },
+  };
+}
+
+const METHOD =
+  "Pure simulation: newChange, then applyOutcome for the PATCH answer (INITIATING) at t=0 and for each " +
+  "re-check at the change's nextCheckAt, with the peer status scripted by time; a check sees AVAILABLE from " +
+  "the settle time on. Fixed pollers GET every interval from one interval after the PATCH until they see " +
+  "AVAILABLE (the operator's behaviour); Terraform and the Atlas CLI actually stop at PENDING_ACCEPTANCE " +
+  "(getsIfStoppingAtPendingAcceptance) and then never report AVAILABLE. EventBridge Scheduler fires an at() " +
+  "schedule within about a minute and the re-check Lambda takes time: neither is modelled (delays are ideal).";

@@ -42,10 +42,28 @@ export async function benchColdImport(
   // serverless.yml leaves NODE_OPTIONS=--enable-source-maps out for its cold-start cost: measured here too.
   const mapped: Target = { ...first.http, name: "http+source-maps" };
   const queue = [...variants.flatMap((v) => [...v.functions, v.floor, v.smOnly]), mapped];
+  const timesOf = await sampleImports(stack, queue, mapped, options.runs);
+  const details = variants.map((v) => ({
+    label: v.label,
+    functions: [...v.functions, v.floor, v.smOnly, ...(v === first ? [mapped] : [])].map(timesOf),
+  }));
+  return {
+    figures: importFigures(first, mapped, timesOf),
+    details: { method: methodOf(options.runs), runs: options.runs, variants: details },
+  };
+}
+
+/** Round-robin over `queue`, `runs` rounds after one discarded warm-up round; each target's times, summarised. */
+async function sampleImports(
+  stack: BenchStack,
+  queue: readonly Target[],
+  mapped: Target,
+  runs: number,
+): Promise<(t: Target) => ImportTimes> {
   const env = (t: Target) => (t === mapped ? { NODE_OPTIONS: SOURCE_MAPS } : {});
   const init = new Map<Target, number[]>(queue.map((t) => [t, []]));
   const wall = new Map<Target, number[]>(queue.map((t) => [t, []]));
-  for (let round = -1; round < options.runs; round++) {
+  for (let round = -1; round < runs; round++) {
     for (const target of queue) {
       const { fn, readyWallMs } = await stack.start(target.spec, target.codeDir, env(target));
       await fn.stop();
@@ -54,35 +72,41 @@ export async function benchColdImport(
       wall.get(target)?.push(readyWallMs);
     }
   }
-  const timesOf = (t: Target): ImportTimes => ({
+  return (t: Target): ImportTimes => ({
     name: t.name,
     info: t.info,
     initMs: stats(init.get(t) ?? []),
     readyWallMs: stats(wall.get(t) ?? []),
     initSamples: (init.get(t) ?? []).map((v) => round(v, 2)),
   });
-  const details = variants.map((v) => ({
-    label: v.label,
-    functions: [...v.functions, v.floor, v.smOnly, ...(v === first ? [mapped] : [])].map(timesOf),
-  }));
+}
+
+/** Every packaged function against the SM-only baseline; then http.zip's p90, wall time, source maps, floor. */
+function importFigures(first: Variant, mapped: Target, timesOf: (t: Target) => ImportTimes): Figure[] {
   const base = timesOf(first.smOnly);
   const floor = timesOf(first.floor);
-  const figures: Figure[] = [];
-  for (const f of first.functions.map(timesOf)) {
-    figures.push(
-      figure({
-        id: `coldImport.initMs.${f.name}`,
-        label: `cold import (init), median: ${f.name}.zip`,
-        unit: "ms",
-        gateway: f.initMs.median,
-        baseline: base.initMs.median,
-        baselineLabel: "SM-only handler",
-        goal: IMPORT_GOAL,
-      }),
-    );
-  }
-  const http = timesOf(first.http);
-  figures.push(
+  const figures = first.functions.map(timesOf).map((f) =>
+    figure({
+      id: `coldImport.initMs.${f.name}`,
+      label: `cold import (init), median: ${f.name}.zip`,
+      unit: "ms",
+      gateway: f.initMs.median,
+      baseline: base.initMs.median,
+      baselineLabel: "SM-only handler",
+      goal: IMPORT_GOAL,
+    }),
+  );
+  figures.push(...httpFigures(timesOf(first.http), base, floor, timesOf(mapped)));
+  return figures;
+}
+
+function httpFigures(
+  http: ImportTimes,
+  base: ImportTimes,
+  floor: ImportTimes,
+  mapped: ImportTimes,
+): Figure[] {
+  return [
     figure({
       id: "coldImport.initMsP90.http",
       label: "cold import (init), p90: http.zip",
@@ -103,7 +127,7 @@ export async function benchColdImport(
       id: "coldImport.initMs.http.withSourceMaps",
       label: `cold import (init), median, NODE_OPTIONS=${SOURCE_MAPS}: http.zip`,
       unit: "ms",
-      gateway: timesOf(mapped).initMs.median,
+      gateway: mapped.initMs.median,
       baseline: http.initMs.median,
       baselineLabel: "http.zip without",
     }),
@@ -115,19 +139,16 @@ export async function benchColdImport(
       baseline: floor.initMs.median,
       baselineLabel: "floor handler",
     }),
+  ];
+}
+
+function methodOf(runs: number): string {
+  return (
+    "Each sample: startLambda (local/lambda/runtime.ts) on the unzipped package — a fresh node process in the " +
+    "function's folder with only Lambda's environment + the function's (template) + the local endpoints — " +
+    "then stop() as soon as the handler module is loaded. initMs = module load timed inside the process " +
+    "(runner.mjs); readyWallMs = spawn → ready message. Round-robin over the functions, the two baselines and " +
+    `http.zip once more with NODE_OPTIONS=${SOURCE_MAPS} (what serverless.yml leaves out), ` +
+    `${runs} rounds after one discarded warm-up round.`
   );
-  return {
-    figures,
-    details: {
-      method:
-        "Each sample: startLambda (local/lambda/runtime.ts) on the unzipped package — a fresh node process in the " +
-        "function's folder with only Lambda's environment + the function's (template) + the local endpoints — " +
-        "then stop() as soon as the handler module is loaded. initMs = module load timed inside the process " +
-        "(runner.mjs); readyWallMs = spawn → ready message. Round-robin over the functions, the two baselines and " +
-        `http.zip once more with NODE_OPTIONS=${SOURCE_MAPS} (what serverless.yml leaves out), ` +
-        `${options.runs} rounds after one discarded warm-up round.`,
-      runs: options.runs,
-      variants: details,
-    },
-  };
 }

@@ -1,9 +1,10 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { checkedAnswer } from "./answers.js";
 import type { Target } from "./artefact.js";
 import { CIDRS } from "./coldChange.js";
-import { type BenchStack, checkedAnswer } from "./stack.js";
+import type { BenchStack } from "./stack.js";
 
 /** Registered with `--import` in the diagnostic environment: logs every module file Node loads. */
 const REGISTER = `import { register } from "node:module";
@@ -50,15 +51,7 @@ export async function loadedModules(
     NODE_OPTIONS: `--import=${pathToFileURL(register).href}`,
     BENCH_MODULE_LOG: log,
   });
-  const inPackage = async () => {
-    const urls = (await readFile(log, "utf8")).split("\n").filter((line) => line.length > 0);
-    const files = [...new Set(urls.map((url) => fileURLToPath(url)))].filter(
-      (file) => !relative(http.codeDir, file).startsWith(".."),
-    );
-    return Promise.all(
-      files.map(async (file) => ({ file: relative(http.codeDir, file), bytes: (await stat(file)).size })),
-    );
-  };
+  const inPackage = () => loadedSoFar(log, http.codeDir);
   try {
     const atImport = await inPackage();
     const { changeId } = checkedAnswer("module log", await fn.invoke(stack.patchEvent(CIDRS[0])));
@@ -79,4 +72,15 @@ export async function loadedModules(
   } finally {
     await fn.stop();
   }
+}
+
+/** The files inside `codeDir` the hook has logged so far, relative to it, with their sizes. */
+async function loadedSoFar(log: string, codeDir: string): Promise<LoadedModule[]> {
+  const urls = (await readFile(log, "utf8")).split("\n").filter((line) => line.length > 0);
+  const files = [...new Set(urls.map((url) => fileURLToPath(url)))].filter(
+    (file) => !relative(codeDir, file).startsWith(".."),
+  );
+  return Promise.all(
+    files.map(async (file) => ({ file: relative(codeDir, file), bytes: (await stat(file)).size })),
+  );
 }

@@ -1,127 +1,21 @@
-import { randomUUID } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { EmulatedSchedule } from "../local/aws/scheduler.js";
 import type { Invocation, LambdaProcess } from "../local/lambda/runtime.js";
-import type { Fault, FaultSpec } from "../local/simulator/index.js";
-import type { RecordedRequest } from "../local/simulator/recorder.js";
 import type { ChangeState } from "../src/domain/peering/status.js";
 import { isTerminal } from "../src/domain/peering/status.js";
 import { type Config, loadConfig } from "../src/wiring/config.js";
+import { changeIdOf, checkAnswered, statusOf } from "./answers.js";
 import type { Target, Variant } from "./artefact.js";
-import { type BenchStack, SIM_STEP_MS } from "./stack.js";
+import { AwsPeerAtlas } from "./awsPeerAtlas.js";
+import { at, CLOCK_OPTIONS, sleep } from "./invocation.js";
+import { scheduledEvent } from "./lambdaEvents.js";
+import { SIM_STEP_MS } from "./settle.js";
+import type { BenchStack } from "./stack.js";
 
 /**
  * What the follow-up sections (patchesPerChange.ts, refusedHour.ts, callbackDelay.ts) share: environments of the
  * packaged functions (some with the bench's clock), the PATCHes Atlas saw for the AWS demo peer, and driving a
  * change to its end the way EventBridge Scheduler would, one schedule after the other at the schedule's time.
  */
-
-/** `NODE_OPTIONS` that load bench/clock.mjs: an invocation whose event carries `__benchNow` runs at that time. */
-export const CLOCK_OPTIONS = `--import=${pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "clock.mjs")).href}`;
-
-/** The event with the time the clocked environment must run it at (bench/clock.mjs removes the field). */
-export function at<T extends object>(event: T, now: number): T & { __benchNow: number } {
-  return { ...event, __benchNow: Math.round(now) };
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** One invocation, capped at the function's own timeout as Lambda caps it (the environment is then killed). */
-export interface Capped {
-  ms: number;
-  timedOut: boolean;
-  outcome?: Invocation;
-  error?: string;
-}
-
-/**
- * Invokes and times (`invoke()` → result), but gives up at `capMs` (default: the function's timeout): Lambda
- * ends an invocation there and starts the next in a new environment, so the environment is SIGKILLed and the
- * time reported is the cap.
- */
-export async function invokeCapped(fn: LambdaProcess, event: unknown, capMs?: number): Promise<Capped> {
-  const cap = capMs ?? fn.spec.timeoutSeconds * 1000;
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), cap);
-  });
-  const run = fn.invoke(event).then(
-    (outcome) => ({ outcome }),
-    (error: unknown) => ({ error: String(error) }),
-  );
-  const first = await Promise.race([run, timeout]);
-  clearTimeout(timer);
-  if (first === "timeout") {
-    await fn.stop();
-    return { ms: cap, timedOut: true };
-  }
-  return { ms: performance.now() - started, timedOut: false, ...first };
-}
-
-/**
- * The pid of the environment started with `BENCH_ENV_MARK=<marker>`: a child of this process whose environment
- * holds the marker (Linux /proc). Undefined elsewhere.
- */
-export async function pidOf(marker: string): Promise<number | undefined> {
-  const names = await readdir("/proc").catch(() => [] as string[]);
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid !== process.pid) continue;
-      const environ = await readFile(`/proc/${name}/environ`, "utf8");
-      if (environ.split("\0").includes(`BENCH_ENV_MARK=${marker}`)) return Number(name);
-    } catch {
-      // The process ended while we looked, or is not ours to read: not the one.
-    }
-  }
-  return undefined;
-}
-
-/** Peak (`VmHWM`, what Lambda reports as Max Memory Used) and current resident set of a process, in bytes. */
-export async function memoryOf(pid: number): Promise<{ peakBytes: number; rssBytes: number } | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
-  const kb = (key: string) =>
-    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status ?? "")?.[1] ?? Number.NaN);
-  if (status === undefined) return undefined;
-  return { peakBytes: kb("VmHWM") * 1024, rssBytes: kb("VmRSS") * 1024 };
-}
-
-/** PATCHes Atlas received for one peer, sorted by what became of them. */
-export interface PatchCount {
-  /** Every PATCH request for the peer, digest challenges included. */
-  sent: number;
-  /** First tries without credentials, answered with the digest challenge (401): Atlas reads no body. */
-  challenges: number;
-  /** Answered with an injected fault (503, enveloped or not): not applied. */
-  refused: number;
-  /** Authenticated, not refused: Atlas applied them to the peer. The effective PATCHes. */
-  applied: number;
-  /** Applied, but the answer never reached the gateway (it had given up, or died). */
-  answersLost: number;
-}
-
-/**
- * Sorts the PATCH requests: `refusedByFaults` is how many the injected status faults consumed (read from the
- * simulator's fault queue, as only Atlas knows which answer a request got when the answer is enveloped). A
- * simulator refusal of its own (4xx) is not applied either. Latency faults delay the answer after the request
- * was read and before it is applied, so a PATCH whose client gave up (status 0 in the log) was still applied.
- */
-export function countPatches(requests: readonly RecordedRequest[], refusedByFaults: number): PatchCount {
-  const authenticated = requests.filter((r) => r.authenticated);
-  const ownRefusals = authenticated.filter((r) => r.status >= 400 && r.status < 500).length;
-  return {
-    sent: requests.length,
-    challenges: requests.filter((r) => !r.authenticated && r.status === 401).length,
-    refused: refusedByFaults,
-    applied: authenticated.length - refusedByFaults - ownRefusals,
-    answersLost: authenticated.filter((r) => r.status === 0).length,
-  };
-}
 
 /** What driving a change to its end saw: each re-check's outcome, and the last. */
 export interface Driven {
@@ -139,8 +33,8 @@ function inputOf(schedule: EmulatedSchedule): { changeId?: string; attempt?: num
 }
 
 export class Rig {
-  /** The AWS demo peer's v2 path: every change of these sections is on it (only AWS peers change in place). */
-  readonly awsPath: string;
+  /** What Atlas sees for the AWS demo peer, every change of these sections is on (only AWS peers change in place). */
+  readonly atlas: AwsPeerAtlas;
   readonly http: Target;
   readonly recheck: Target;
   readonly sweeper: Target;
@@ -160,7 +54,7 @@ export class Rig {
     readonly stack: BenchStack,
     readonly variant: Variant,
   ) {
-    this.awsPath = stack.path;
+    this.atlas = new AwsPeerAtlas(stack.path, stack.io, stack.sim.faults);
     const target = (name: string) => {
       const found = variant.functions.find((f) => f.name === name);
       if (!found) throw new Error(`the package has no ${name} function`);
@@ -282,52 +176,6 @@ export class Rig {
     return result?.statusCode === 200 ? result.body : undefined;
   }
 
-  /** PATCH requests Atlas received for the AWS demo peer since `mark` (`stack.io.mark()`). */
-  patchesSince(mark: number): RecordedRequest[] {
-    return this.stack.io.entries
-      .slice(mark)
-      .map((entry) => entry.request)
-      .filter((r): r is RecordedRequest => r?.method === "PATCH" && r.path === this.awsPath);
-  }
-
-  /** Atlas GETs of the AWS demo peer since `mark`. */
-  getsSince(mark: number): number {
-    return this.stack.io.entries
-      .slice(mark)
-      .filter((entry) => entry.request?.method === "GET" && entry.request.path === this.awsPath).length;
-  }
-
-  /** Resolves with the first authenticated PATCH of the AWS peer since `mark` (Atlas has read it). */
-  async patchArrived(mark: number, timeoutMs = 10_000): Promise<RecordedRequest> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const arrived = this.patchesSince(mark).find((r) => r.authenticated);
-      if (arrived) return arrived;
-      if (Date.now() > until) throw new Error("no PATCH reached Atlas");
-      await sleep(2);
-    }
-  }
-
-  /** Waits until every PATCH since `mark` delayed by a `latencyMs` fault has been applied by Atlas. */
-  async landed(mark: number, latencyMs: number): Promise<void> {
-    const arrivals = this.patchesSince(mark)
-      .filter((r) => r.authenticated)
-      .map((r) => r.at);
-    if (arrivals.length > 0) await sleep(Math.max(...arrivals) + latencyMs + 250 - Date.now());
-  }
-
-  /** Queues a fault on PATCHes of the AWS demo peer only (the other sections' requests never match it). */
-  inject(spec: { status: 503; count?: number } | { latencyMs: number; count?: number }): Fault {
-    const match = { method: "PATCH", path: this.awsPath };
-    return this.stack.sim.faults.inject({ ...spec, match } satisfies FaultSpec);
-  }
-
-  /** How many requests a status fault answered (its count less what is left of it in the queue). */
-  consumed(fault: Fault): number {
-    const left = this.stack.sim.faults.list().find((f) => f.id === fault.id)?.remaining ?? 0;
-    return (fault.spec.count ?? 1) - (left ?? 0);
-  }
-
   /** The change's newest re-check schedule not fired yet. */
   nextSchedule(changeId: string): EmulatedSchedule | undefined {
     const keyOf = (s: EmulatedSchedule) => `${s.groupName}/${s.name}`;
@@ -373,42 +221,4 @@ export class Rig {
     }
     return { state: "still followed", rechecks };
   }
-}
-
-/** The EventBridge scheduled event the sweeper's rule sends. */
-export function scheduledEvent() {
-  return {
-    version: "0",
-    id: randomUUID(),
-    "detail-type": "Scheduled Event",
-    source: "aws.events",
-    account: "123456789012",
-    time: new Date().toISOString(),
-    region: "eu-west-1",
-    resources: ["arn:aws:events:eu-west-1:123456789012:rule/bench-sweeper"],
-    detail: {},
-  };
-}
-
-/** The change id of a 2xx answer (any route); anything else aborts the run: the figures would mean nothing. */
-export function checkAnswered(label: string, outcome: Invocation): string {
-  const result = outcome.result as { statusCode?: number; headers?: Record<string, string> } | undefined;
-  const id = result?.headers?.["x-change-request-id"];
-  const status = result?.statusCode ?? 0;
-  if (outcome.error || status < 200 || status >= 300 || !id)
-    throw new Error(`${label}: not accepted: ${JSON.stringify(outcome).slice(0, 600)}`);
-  return id;
-}
-
-/** The change id the http function answered with, whatever the status (a 503 while RETRYING, say). */
-export function changeIdOf(label: string, outcome: Invocation): string {
-  const result = outcome.result as { statusCode?: number; headers?: Record<string, string> } | undefined;
-  const id = result?.headers?.["x-change-request-id"];
-  if (outcome.error || !id) throw new Error(`${label}: no change: ${JSON.stringify(outcome).slice(0, 600)}`);
-  return id;
-}
-
-/** The HTTP status of the http function's answer (0 when it threw). */
-export function statusOf(outcome: Invocation | undefined): number {
-  return (outcome?.result as { statusCode?: number } | undefined)?.statusCode ?? 0;
 }

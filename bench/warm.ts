@@ -1,7 +1,10 @@
+import type { LambdaProcess } from "../local/lambda/runtime.js";
+import { checkedAnswer } from "./answers.js";
 import type { Variant } from "./artefact.js";
 import { CIDRS } from "./coldChange.js";
+import { tally } from "./ioRecorder.js";
 import { type Figure, figure, round, stats } from "./report.js";
-import { type BenchStack, checkedAnswer, tally } from "./stack.js";
+import type { BenchStack } from "./stack.js";
 
 type Stats = ReturnType<typeof stats>;
 
@@ -44,40 +47,12 @@ export async function benchWarm(
   variants: readonly Variant[],
   options: { invocations: number },
 ): Promise<WarmResult> {
-  const envs = [];
-  for (const v of variants) {
-    envs.push({
-      variant: v,
-      gateway: (await stack.start(v.http.spec, v.http.codeDir)).fn,
-      floor: (await stack.start(v.floor.spec, v.floor.codeDir)).fn,
-      g: { wall: [], handler: [], io: [], secrets: 0 } as Series,
-      f: { wall: [], handler: [], io: [], secrets: 0 } as Series,
-    });
-  }
+  const envs = await startEnvironments(stack, variants);
   const n = options.invocations;
   try {
     for (let i = -1; i < n; i++) {
       const cidr = CIDRS[(i + 1) % 2] as string;
-      for (const env of envs) {
-        let mark = stack.io.mark();
-        let started = performance.now();
-        const g = await env.gateway.invoke(stack.patchEvent(cidr));
-        const gMs = performance.now() - started;
-        const { changeId } = checkedAnswer("warm gateway", g);
-        const gIo = stack.io.since(mark);
-        await stack.settle(changeId, Date.now());
-        mark = stack.io.mark();
-        started = performance.now();
-        const f = await env.floor.invoke(stack.patchEvent(cidr));
-        const fMs = performance.now() - started;
-        checkedAnswer("warm floor", f);
-        const fIo = stack.io.since(mark);
-        env.g.secrets += gIo.filter((k) => k.startsWith("secretsmanager")).length;
-        env.f.secrets += fIo.filter((k) => k.startsWith("secretsmanager")).length;
-        if (i < 0) continue;
-        record(env.g, gMs, g.durationMs, gIo);
-        record(env.f, fMs, f.durationMs, fIo);
-      }
+      for (const env of envs) await warmRound(stack, env, cidr, i >= 0);
     }
     const details = [];
     for (const env of envs) {
@@ -89,57 +64,9 @@ export async function benchWarm(
     }
     const first = details[0];
     if (!first) throw new Error("no package to measure");
-    const MiB = 2 ** 20;
-    const figures = [
-      figure({
-        id: "warm.median",
-        label: `warm change request, median (${n} in one environment)`,
-        unit: "ms",
-        gateway: first.gateway.wallMs.median,
-        baseline: first.floor.wallMs.median,
-        baselineLabel: "floor handler",
-      }),
-      figure({
-        id: "warm.p99",
-        label: `warm change request, p99 (${n} in one environment)`,
-        unit: "ms",
-        gateway: first.gateway.wallMs.p99,
-        baseline: first.floor.wallMs.p99,
-        baselineLabel: "floor handler",
-      }),
-      figure({
-        id: "warm.rss",
-        label: `RSS after ${n} warm change requests`,
-        unit: "MiB",
-        gateway: first.gateway.rssBytes / MiB,
-        baseline: first.floor.rssBytes / MiB,
-        baselineLabel: "floor handler",
-      }),
-      figure({
-        id: "warm.getSecretValue",
-        label: `GetSecretValue calls, ${n + 1} invocations in one environment`,
-        unit: "calls",
-        gateway: first.gateway.getSecretValueCalls,
-        baseline: 2 * (n + 1),
-        baselineLabel: "no cache: 2/invocation",
-        goal: { on: "value", max: 2, text: "≤ 2 (1 per secret per 300 s)" },
-      }),
-    ];
     return {
-      figures,
-      details: {
-        method:
-          "One environment each (startLambda on the unzipped package / the floor's folder), one cold invocation " +
-          `not counted, then ${n} warm invocations each, alternating gateway and floor. Each gateway request is a ` +
-          "drop-in PATCH moving the demo AWS peer to the other CIDR (10.9.0.0/21 ↔ 10.10.0.0/21); the change it " +
-          "opens is then settled, untimed, by firing its re-check schedule into the packaged recheck function " +
-          "(it sees the peer AVAILABLE, marks the change SUCCEEDED and releases the peering lock), so every timed " +
-          "request takes the free-lock path. The floor's request is the same PATCH. wallMs = invoke() → result " +
-          "(IPC included); handlerMs = the runner's own timing of the handler. RSS = process.memoryUsage().rss " +
-          "after the last warm invocation.",
-        invocations: n,
-        variants: details,
-      },
+      figures: warmFigures(first, n),
+      details: { method: methodOf(n), invocations: n, variants: details },
     };
   } finally {
     for (const env of envs) {
@@ -147,6 +74,108 @@ export async function benchWarm(
       await env.floor.stop();
     }
   }
+}
+
+/** One variant's gateway and floor environments, and what their requests measured. */
+interface Environments {
+  variant: Variant;
+  gateway: LambdaProcess;
+  floor: LambdaProcess;
+  g: Series;
+  f: Series;
+}
+
+async function startEnvironments(stack: BenchStack, variants: readonly Variant[]): Promise<Environments[]> {
+  const envs: Environments[] = [];
+  for (const v of variants) {
+    envs.push({
+      variant: v,
+      gateway: (await stack.start(v.http.spec, v.http.codeDir)).fn,
+      floor: (await stack.start(v.floor.spec, v.floor.codeDir)).fn,
+      g: { wall: [], handler: [], io: [], secrets: 0 },
+      f: { wall: [], handler: [], io: [], secrets: 0 },
+    });
+  }
+  return envs;
+}
+
+/** One PATCH to `cidr`, timed as the bench sees it, checked, with the calls it made. */
+async function timedPatch(stack: BenchStack, fn: LambdaProcess, cidr: string, label: string) {
+  const mark = stack.io.mark();
+  const started = performance.now();
+  const outcome = await fn.invoke(stack.patchEvent(cidr));
+  const ms = performance.now() - started;
+  const { changeId } = checkedAnswer(label, outcome);
+  return { ms, outcome, changeId, io: stack.io.since(mark) };
+}
+
+/** The gateway's request, its change settled (untimed), then the floor's; recorded unless it is the warm-up. */
+async function warmRound(
+  stack: BenchStack,
+  env: Environments,
+  cidr: string,
+  counted: boolean,
+): Promise<void> {
+  const g = await timedPatch(stack, env.gateway, cidr, "warm gateway");
+  await stack.settle(g.changeId, Date.now());
+  const f = await timedPatch(stack, env.floor, cidr, "warm floor");
+  env.g.secrets += g.io.filter((k) => k.startsWith("secretsmanager")).length;
+  env.f.secrets += f.io.filter((k) => k.startsWith("secretsmanager")).length;
+  if (!counted) return;
+  record(env.g, g.ms, g.outcome.durationMs, g.io);
+  record(env.f, f.ms, f.outcome.durationMs, f.io);
+}
+
+function warmFigures(first: { gateway: WarmSide; floor: WarmSide }, n: number): Figure[] {
+  const MiB = 2 ** 20;
+  return [
+    figure({
+      id: "warm.median",
+      label: `warm change request, median (${n} in one environment)`,
+      unit: "ms",
+      gateway: first.gateway.wallMs.median,
+      baseline: first.floor.wallMs.median,
+      baselineLabel: "floor handler",
+    }),
+    figure({
+      id: "warm.p99",
+      label: `warm change request, p99 (${n} in one environment)`,
+      unit: "ms",
+      gateway: first.gateway.wallMs.p99,
+      baseline: first.floor.wallMs.p99,
+      baselineLabel: "floor handler",
+    }),
+    figure({
+      id: "warm.rss",
+      label: `RSS after ${n} warm change requests`,
+      unit: "MiB",
+      gateway: first.gateway.rssBytes / MiB,
+      baseline: first.floor.rssBytes / MiB,
+      baselineLabel: "floor handler",
+    }),
+    figure({
+      id: "warm.getSecretValue",
+      label: `GetSecretValue calls, ${n + 1} invocations in one environment`,
+      unit: "calls",
+      gateway: first.gateway.getSecretValueCalls,
+      baseline: 2 * (n + 1),
+      baselineLabel: "no cache: 2/invocation",
+      goal: { on: "value", max: 2, text: "≤ 2 (1 per secret per 300 s)" },
+    }),
+  ];
+}
+
+function methodOf(n: number): string {
+  return (
+    "One environment each (startLambda on the unzipped package / the floor's folder), one cold invocation " +
+    `not counted, then ${n} warm invocations each, alternating gateway and floor. Each gateway request is a ` +
+    "drop-in PATCH moving the demo AWS peer to the other CIDR (10.9.0.0/21 ↔ 10.10.0.0/21); the change it " +
+    "opens is then settled, untimed, by firing its re-check schedule into the packaged recheck function " +
+    "(it sees the peer AVAILABLE, marks the change SUCCEEDED and releases the peering lock), so every timed " +
+    "request takes the free-lock path. The floor's request is the same PATCH. wallMs = invoke() → result " +
+    "(IPC included); handlerMs = the runner's own timing of the handler. RSS = process.memoryUsage().rss " +
+    "after the last warm invocation."
+  );
 }
 
 function record(series: Series, wallMs: number, handlerMs: number, io: string[]): void {

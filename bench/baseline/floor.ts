@@ -83,29 +83,41 @@ const problem = (statusCode: number, detail: string): APIGatewayProxyStructuredR
   body: JSON.stringify({ status: statusCode, detail }),
 });
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+interface Asked {
+  callerId: string;
+  apiVersion: string;
+  groupId: string;
+  peerId: string;
+}
+
+/** Who asks for which peer: the caller the bearer token names, allowed on the project; else the refusal. */
+async function authorise(
+  event: APIGatewayProxyEventV2,
+): Promise<Asked | { refused: APIGatewayProxyStructuredResultV2 }> {
   const token = /^Bearer (.+)$/.exec(event.headers.authorization ?? "")?.[1];
   const registry = await secret<Callers>(env.CALLERS_SECRET_ID ?? "callers");
   const hash = createHash("sha256")
     .update(token ?? "")
     .digest("hex");
   const caller = token ? registry.callers.find((c) => c.tokenSha256.includes(hash)) : undefined;
-  if (!caller) return problem(401, "unknown token");
+  if (!caller) return { refused: problem(401, "unknown token") };
   const [, apiVersion = "v2", groupId = "", peerId = ""] = PEER_PATH.exec(event.rawPath) ?? [];
-  if (!groupId) return problem(404, "no such route");
+  if (!groupId) return { refused: problem(404, "no such route") };
   if (!caller.projects.some((p) => p.groupId === "*" || p.groupId === groupId))
-    return problem(403, "project");
+    return { refused: problem(403, "project") };
+  return { callerId: caller.id, apiVersion, groupId, peerId };
+}
+
+/** The change record's attributes, with the gateway's key and index attributes (so dynalite keeps the same indexes). */
+function changeItem(event: APIGatewayProxyEventV2, asked: Asked, id: string, now: number, dueAt: number) {
   const body = event.body ?? "";
   const desired = JSON.parse(body) as Record<string, unknown>;
-
-  const id = randomUUID();
-  const now = Date.now();
-  const dueAt = now + RECHECK_DELAY_MS;
-  const change = {
+  const { callerId, apiVersion, groupId, peerId } = asked;
+  return {
     pk: s(`CHANGE#${id}`),
     sk: s("CHANGE"),
     id: s(id),
-    callerId: s(caller.id),
+    callerId: s(callerId),
     channel: s("http"),
     groupId: s(groupId),
     peerId: s(peerId),
@@ -119,64 +131,49 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
     duePk: s("DUE"),
     dueAt: n(dueAt),
   };
-  await put({
-    pk: s(`LOCK#${groupId}#${peerId}#${id}`),
-    sk: s("LOCK"),
-    groupId: s(groupId),
-    peerId: s(peerId),
-    changeId: s(id),
-    since: n(now),
-  });
-  await put({ ...change, version: n(1), state: s("RETRYING") });
+}
 
-  const patch = async () => {
-    const keys = await secret<{ publicKey: string; privateKey: string }>(env.ATLAS_SECRET_ID ?? "atlas");
-    if (!atlas || atlasKeys !== `${keys.publicKey}:${keys.privateKey}`) {
-      atlas = new DigestSession(keys.publicKey, keys.privateKey);
-      atlasKeys = `${keys.publicKey}:${keys.privateKey}`;
-    }
-    const type = apiVersion === "v2" ? "application/vnd.atlas.2023-01-01+json" : "application/json";
-    const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
-    const answer = await atlas.fetch(`${env.ATLAS_BASE_URL}${event.rawPath}${query}`, {
-      method: "PATCH",
-      headers: { "content-type": type, accept: type },
-      body,
-    });
-    return {
-      status: answer.status,
-      type: answer.headers.get("content-type") ?? type,
-      text: await answer.text(),
-    };
+/** The PATCH to Atlas with digest auth (the session, and so its nonce, kept while the keys stay the same). */
+async function patchAtlas(event: APIGatewayProxyEventV2, apiVersion: string) {
+  const keys = await secret<{ publicKey: string; privateKey: string }>(env.ATLAS_SECRET_ID ?? "atlas");
+  if (!atlas || atlasKeys !== `${keys.publicKey}:${keys.privateKey}`) {
+    atlas = new DigestSession(keys.publicKey, keys.privateKey);
+    atlasKeys = `${keys.publicKey}:${keys.privateKey}`;
+  }
+  const type = apiVersion === "v2" ? "application/vnd.atlas.2023-01-01+json" : "application/json";
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
+  const answer = await atlas.fetch(`${env.ATLAS_BASE_URL}${event.rawPath}${query}`, {
+    method: "PATCH",
+    headers: { "content-type": type, accept: type },
+    body: event.body ?? "",
+  });
+  return {
+    status: answer.status,
+    type: answer.headers.get("content-type") ?? type,
+    text: await answer.text(),
   };
-  const [answer] = await Promise.all([
-    patch(),
-    put({
-      pk: s(`AUDIT#${groupId}`),
-      sk: s(`${String(now).padStart(15, "0")}#${randomUUID()}`),
-      requestId: s(event.requestContext.requestId),
-      channel: s("http"),
-      callerId: s(caller.id),
-      outcome: s("accepted"),
-      groupId: s(groupId),
-      peerId: s(peerId),
-      changeId: s(id),
-      asked: s(body),
-      at: n(now),
-    }),
-  ]);
-  const status = /"(?:statusName|status)":"([A-Z_]+)"/.exec(answer.text)?.[1] ?? "";
-  await put(
-    {
-      ...change,
-      version: n(2),
-      state: s("IN_PROGRESS"),
-      atlasStatus: s(status),
-      httpStatus: n(answer.status),
-    },
-    { expected: 1 },
-  );
+}
+
+function auditItem(event: APIGatewayProxyEventV2, asked: Asked, id: string, now: number) {
+  return {
+    pk: s(`AUDIT#${asked.groupId}`),
+    sk: s(`${String(now).padStart(15, "0")}#${randomUUID()}`),
+    requestId: s(event.requestContext.requestId),
+    channel: s("http"),
+    callerId: s(asked.callerId),
+    outcome: s("accepted"),
+    groupId: s(asked.groupId),
+    peerId: s(asked.peerId),
+    changeId: s(id),
+    asked: s(event.body ?? ""),
+    at: n(now),
+  };
+}
+
+/** The change's first re-check, shaped as the gateway's: at() in UTC, target, role, DLQ, retries, client token. */
+function scheduleRecheck(id: string, dueAt: number) {
   const at = new Date(dueAt).toISOString().slice(0, 19);
-  await scheduler.send(
+  return scheduler.send(
     new CreateScheduleCommand({
       Name: `recheck-${id}-1`,
       GroupName: env.SCHEDULE_GROUP,
@@ -194,6 +191,32 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
       },
     }),
   );
+}
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const asked = await authorise(event);
+  if ("refused" in asked) return asked.refused;
+  const { groupId, peerId } = asked;
+  const id = randomUUID();
+  const now = Date.now();
+  const dueAt = now + RECHECK_DELAY_MS;
+  const change = changeItem(event, asked, id, now, dueAt);
+  const lock = {
+    pk: s(`LOCK#${groupId}#${peerId}#${id}`),
+    sk: s("LOCK"),
+    groupId: s(groupId),
+    peerId: s(peerId),
+  };
+  await put({ ...lock, changeId: s(id), since: n(now) });
+  await put({ ...change, version: n(1), state: s("RETRYING") });
+  const [answer] = await Promise.all([
+    patchAtlas(event, asked.apiVersion),
+    put(auditItem(event, asked, id, now)),
+  ]);
+  const status = /"(?:statusName|status)":"([A-Z_]+)"/.exec(answer.text)?.[1] ?? "";
+  const done = { state: s("IN_PROGRESS"), atlasStatus: s(status), httpStatus: n(answer.status) };
+  await put({ ...change, version: n(2), ...done }, { expected: 1 });
+  await scheduleRecheck(id, dueAt);
   return {
     statusCode: answer.status,
     headers: {
