@@ -1,6 +1,6 @@
 import type { Caller, CallerRegistry } from "./callers.js";
 import { AuthenticationError } from "./errors.js";
-import { hashToken, safeEqual, signRequest } from "./signature.js";
+import { hashToken, safeEqual, signedRequestKey, signRequest } from "./signature.js";
 
 /** What authentication needs to know about a request. Header names are lower-case. */
 export interface AuthRequest {
@@ -16,11 +16,19 @@ export interface AuthOptions {
   toleranceSeconds: number;
 }
 
-/** How the caller proved who it is; `signature` lets later layers refuse replays. */
+/** How the caller proved who it is; `signed` lets later layers refuse replays. */
 export interface Authenticated {
   caller: Caller;
   scheme: "bearer" | "signature";
-  signature?: string;
+  /** For a signed request: what names it for the replay guard, and its timestamp (epoch seconds). */
+  signed?: SignedRequest;
+}
+
+/** A signed request as the replay guard sees it: never the signature, which a replay could vary. */
+export interface SignedRequest {
+  /** {@link signedRequestKey}: caller, timestamp, method, path with query, body SHA-256. */
+  replayKey: string;
+  timestampSeconds: number;
 }
 
 const SIGNED_HEADERS = ["x-gateway-caller", "x-gateway-timestamp", "x-gateway-signature"] as const;
@@ -81,8 +89,10 @@ function bySignature(request: AuthRequest, registry: CallerRegistry, options: Au
     body: request.rawBody,
   };
   const expected = (caller?.signingSecrets ?? []).map((secret) => signRequest(secret, parts));
-  const matched = sent.find((s) => expected.some((e) => safeEqual(s, e)));
+  // Which of the sent signatures matched does not matter: the replay guard keys on the request, not on it.
+  const matched = sent.some((s) => expected.some((e) => safeEqual(s, e)));
   // An unknown caller and a wrong signature get the same answer: nothing to enumerate.
   if (!caller || !matched) throw new AuthenticationError("The request signature does not match.");
-  return { caller, scheme: "signature", signature: matched };
+  const signed = { replayKey: signedRequestKey(caller.id, parts), timestampSeconds: Number(timestamp) };
+  return { caller, scheme: "signature", signed };
 }

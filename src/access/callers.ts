@@ -2,10 +2,21 @@ import * as z from "zod/mini";
 import type { Channel } from "../domain/channels.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 
-/** A project (and optionally only some of its peers) a caller may change. `groupId: "*"` is every project. */
+/**
+ * What a grant allows: `read` the peers (the GET routes, the changes and the audit trail), or `change` them
+ * too (every change route). Grants written before read-only grants existed have no `access`: they are `change`.
+ */
+export type GrantAccess = "read" | "change";
+
+/**
+ * A project (and optionally only some of its peers) a caller may read, and change unless `access` is `read`.
+ * `groupId: "*"` is every project.
+ */
 export interface ProjectGrant {
   groupId: string;
   peerIds?: string[];
+  /** Absent: `change` (see {@link GrantAccess}). */
+  access?: GrantAccess;
 }
 
 /** A tool, bot or pipeline that may call the gateway. */
@@ -84,6 +95,7 @@ const hex24 = z.string().check(z.regex(/^[a-f0-9]{24}$/, "must be 24 lowercase h
 const grant = z.strictObject({
   groupId: z.union([z.literal("*"), hex24]),
   peerIds: z.optional(z.array(hex24)),
+  access: z.optional(z.enum(["read", "change"], { error: 'must be "read" or "change"' })),
 });
 /** One schema per entry of {@link ChannelIdentities}. */
 const identitySchemas = {
@@ -175,9 +187,7 @@ function toCaller(entry: ParsedCaller): Caller {
     id,
     tokenSha256,
     signingSecrets,
-    projects: projects.map((p) =>
-      p.peerIds ? { groupId: p.groupId, peerIds: p.peerIds } : { groupId: p.groupId },
-    ),
+    projects: projects.map((p) => compact<ProjectGrant>(p)),
     callbackHosts,
     ...(callbackSecret === undefined ? {} : { callbackSecret }),
     ...(identities === undefined ? {} : { identities }),

@@ -22,6 +22,12 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldV
 /** A zod error map: what the domain's schemas pass as `error` to phrase their own messages. */
 export type ErrorMap = core.$ZodErrorMap;
 
+/** The message of every absent required value (Atlas's MISSING_ATTRIBUTE). */
+export const REQUIRED_MESSAGE = "is required";
+
+/** The start of every message saying a value has the wrong JSON type (Atlas's INVALID_JSON_ATTRIBUTE). */
+export const WRONG_JSON_TYPE = "must be a JSON ";
+
 /** Wraps a value that passed validation. */
 export function valid<T>(value: T): Validation<T> {
   return { ok: true, value };
@@ -92,8 +98,8 @@ export function fromSafeParse<T>(
 export function objectErrors(unknown: string, allowed: readonly string[]): ErrorMap {
   return (issue) => {
     if (issue.code === "unrecognized_keys") return `${unknown}; allowed: ${allowed.join(", ")}`;
-    if (issue.input === undefined) return "is required";
-    return "must be a JSON object";
+    if (issue.input === undefined) return REQUIRED_MESSAGE;
+    return `${WRONG_JSON_TYPE}object`;
   };
 }
 

@@ -1,5 +1,6 @@
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 import type { AtlasApiVersion } from "../domain/peering/apiVersion.js";
+import type { PeerListQuery } from "../domain/peering/readQuery.js";
 import type { AtlasQuery } from "../domain/peering/request.js";
 import type { AtlasCredentials } from "./AtlasCredentialSource.js";
 
@@ -38,6 +39,35 @@ export interface AtlasPeeringApi {
     options: AtlasCallOptions,
   ): Promise<AtlasAnswer>;
   getPeer(credentials: AtlasCredentials, call: PeerCall, options: AtlasCallOptions): Promise<AtlasAnswer>;
+  /** `GET /groups/{groupId}/peers` with the list's query as given (a GET: retried like `getPeer`). */
+  listPeers(
+    credentials: AtlasCredentials,
+    call: PeerListCall,
+    options: AtlasCallOptions,
+  ): Promise<AtlasAnswer>;
+  /**
+   * `GET /api/atlas/v2/groups/{groupId}/containers/{containerId}`: the peer's network container, Atlas's side of
+   * the peering (`atlasCidrBlock`, AWS `regionName`, GCP `gcpProjectId`/`networkName`). A GET: retried like `getPeer`.
+   */
+  getContainer(
+    credentials: AtlasCredentials,
+    call: ContainerCall,
+    options: AtlasCallOptions,
+  ): Promise<AtlasAnswer>;
+}
+
+/** Which network container; read through v2 only (next actions need no v1.0 compatibility). */
+export interface ContainerCall {
+  groupId: string;
+  containerId: string;
+  apiVersion: "v2";
+}
+
+/** Which project's peers, through which API generation, with Atlas's list query (paging, provider, flags). */
+export interface PeerListCall {
+  groupId: string;
+  apiVersion: AtlasApiVersion;
+  query: PeerListQuery;
 }
 
 /** Atlas's answer when it refuses a request: its own status and error body, as sent. */

@@ -1,8 +1,13 @@
 import type { Channel } from "../domain/change/ChangeRecord.js";
 import type { ChangeState } from "../domain/peering/status.js";
 
-/** What happened to a request: let through to Atlas, refused by the gateway (or Atlas), or settled. */
-export type AuditOutcome = "accepted" | "refused" | "completed";
+/**
+ * What happened to a request: a change let through to Atlas, refused by the gateway (or Atlas), or settled; or
+ * a read of Atlas (a peer or the peer list) answered. Readers of stored records check against this list.
+ */
+export const AUDIT_OUTCOMES = ["accepted", "refused", "completed", "read"] as const;
+
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /**
  * One entry of the audit trail: who asked what, through which channel, and what came of it. It never holds
@@ -33,7 +38,10 @@ export interface AuditRecord {
   after?: unknown;
   atlas?: { httpStatus?: number; status?: string; error?: string; errorCode?: string };
   state?: ChangeState;
-  /** A short human message, e.g. the 4xx detail or the field names. */
+  /**
+   * A short human message, e.g. the 4xx detail or the field names; for a read, the route it came through
+   * (`GET /api/atlas/v2/groups/{groupId}/peers`).
+   */
   detail?: string;
 }
 

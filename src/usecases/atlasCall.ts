@@ -59,7 +59,7 @@ const CREDENTIAL_403_CODES = new Set([
 ]);
 
 /** Whether Atlas refused the gateway's credentials (any 401, or an access-list 403) rather than the change. */
-function refusesCredentials(verdict: AtlasVerdict): boolean {
+export function refusesCredentials(verdict: AtlasVerdict): boolean {
   if (verdict.status === 401) return true;
   const code = atlasErrorBodyOf(verdict.content)?.errorCode;
   return verdict.status === 403 && code !== undefined && CREDENTIAL_403_CODES.has(code);

@@ -38,3 +38,38 @@ export function changeAuditFields(
     ...extra,
   };
 }
+
+/** Who read what through which route; `peerId` absent for the list. */
+export interface ReadTarget {
+  requestId: string;
+  channel: AuditFields["channel"];
+  callerId: string;
+  /** The route template, e.g. `GET /api/atlas/v2/groups/{groupId}/peers`. */
+  route: string;
+  groupId: string;
+  peerId?: string;
+}
+
+/**
+ * An audit record about a read of Atlas: who, the channel, the route (in `detail`), the project and peer, and
+ * the status Atlas meant (the envelope's with `envelope=true`), or why no answer came. Never a body: a read
+ * leaves a trace of who looked, not of what they saw.
+ */
+export function readAuditFields(
+  target: ReadTarget,
+  answered: { httpStatus: number } | { failure: string },
+): AuditFields {
+  const { requestId, channel, callerId, route, groupId, peerId } = target;
+  return {
+    requestId,
+    channel,
+    callerId,
+    outcome: "read",
+    groupId,
+    ...(peerId === undefined ? {} : { peerId }),
+    detail: route,
+    ...("httpStatus" in answered
+      ? { atlas: { httpStatus: answered.httpStatus } }
+      : { reason: answered.failure }),
+  };
+}

@@ -1,3 +1,4 @@
+import { refusalRemediation } from "../domain/change/remediation.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 
 /** Another change for the same peering is still being followed. */
@@ -93,4 +94,8 @@ export class ChangeRefusedError extends GatewayError {
   readonly kind: ErrorKind = "refused";
   readonly code = "change-not-updatable";
   readonly title = "Atlas cannot make this change in place";
+  /** What to do instead, from the one remediation table (a problem's `remediation` member). */
+  override details() {
+    return { remediation: refusalRemediation(this.code) };
+  }
 }

@@ -1,5 +1,5 @@
 import type { Caller } from "../access/callers.js";
-import { mayChange } from "../access/policy.js";
+import { authorizeChange, mayRead } from "../access/policy.js";
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import { isLeased, withState } from "../domain/change/lifecycle.js";
 import type { ChangeQuery } from "../domain/change/listQuery.js";
@@ -9,14 +9,21 @@ import type { ChangeDeps } from "./ChangeDeps.js";
 import { ChangeBusyError, ChangeEndedError, ChangeNotFoundError, ChangeSendingError } from "./errors.js";
 import { persistChange } from "./persistChange.js";
 
-/** A change the caller may see (its project and peer are in the caller's grants). */
+/**
+ * What a change id can look like (the gateway makes UUIDs; up to 64 letters, digits and dashes). Anything else
+ * is answered as an unknown change without reaching the store: a 3 KB id would only make DynamoDB refuse the key.
+ */
+const CHANGE_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** A change the caller may see (its project and peer are in the caller's grants, read-only ones too). */
 export async function getChange(
   id: string,
   caller: Caller,
   deps: Pick<ChangeDeps, "store">,
 ): Promise<ChangeRecord> {
+  if (!CHANGE_ID.test(id)) throw new ChangeNotFoundError(id.length > 64 ? `${id.slice(0, 64)}…` : id);
   const change = await deps.store.get(id);
-  if (!change || !mayChange(caller, change.groupId, change.peerId)) throw new ChangeNotFoundError(id);
+  if (!change || !mayRead(caller, change.groupId, change.peerId)) throw new ChangeNotFoundError(id);
   return change;
 }
 
@@ -27,18 +34,20 @@ export async function listChanges(
   deps: Pick<ChangeDeps, "store">,
 ): Promise<ChangePage> {
   const page = await deps.store.list(query);
-  return { ...page, items: page.items.filter((c) => mayChange(caller, c.groupId, c.peerId)) };
+  return { ...page, items: page.items.filter((c) => mayRead(caller, c.groupId, c.peerId)) };
 }
 
 /**
  * Stops following a change (CANCELLED). Atlas is not touched: a PATCH already sent stays sent. While a PATCH
  * may be in flight (the change is leased) the cancel is refused: the outcome is not known, and a cancelled
  * change frees the peering for a next change that the late PATCH would then overwrite. A concurrent re-check
- * may win the write; then the cancel is tried again on the fresh record, a few times at most.
+ * may win the write; then the cancel is tried again on the fresh record, a few times at most. A caller who may
+ * see the change but only read its peer (a read-only grant) gets 403: cancelling is a change.
  */
 export async function cancelChange(id: string, caller: Caller, deps: ChangeDeps): Promise<ChangeRecord> {
   for (let tries = 0; tries < 3; tries++) {
     const change = await getChange(id, caller, deps);
+    authorizeChange(caller, change.groupId, change.peerId);
     if (isTerminal(change.state)) throw new ChangeEndedError(id, change.state);
     if (change.leaseUntil !== undefined && isLeased(change, deps.now()))
       throw new ChangeSendingError(id, change.leaseUntil);

@@ -14,6 +14,7 @@ import type { RecheckRequest } from "../ports/RecheckScheduler.js";
 import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import { persistChange } from "./persistChange.js";
+import { withContainer } from "./readContainer.js";
 
 /** What a re-check did. */
 export type RecheckOutcome =
@@ -55,7 +56,12 @@ export async function recheckChange(
   deps.logger.setCorrelationId(change.requestId ?? change.id);
   const looked = await look(change, deps, deadline);
   if (!looked) return { kind: "skipped", reason: "moved on concurrently" };
-  const next = applyOutcome(looked.base, looked.outcome, deps.now(), deps.cadence);
+  // A change that has just started waiting for a person learns Atlas's side first: its notification names it.
+  const next = await withContainer(
+    applyOutcome(looked.base, looked.outcome, deps.now(), deps.cadence),
+    deps,
+    deadline,
+  );
   if (!(await persistChange(looked.base, next, deps)))
     return { kind: "skipped", reason: "moved on concurrently" };
   deps.logger.info("change re-checked", {

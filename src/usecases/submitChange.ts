@@ -20,6 +20,7 @@ import { ChangeRefusedError } from "./errors.js";
 import { changeOfKey } from "./idempotency.js";
 import { persistChange } from "./persistChange.js";
 import { readAndPlan } from "./readAndPlan.js";
+import { withContainer } from "./readContainer.js";
 import { recheckChange } from "./recheckChange.js";
 import { recordChange } from "./recordChange.js";
 
@@ -94,7 +95,11 @@ async function recordOutcome(
   deps: ChangeDeps,
   deadline: number,
 ): Promise<{ stored: ChangeRecord; result: AtlasCallResult }> {
-  let next = applyOutcome(change, sent.outcome, deps.now(), deps.cadence);
+  let next = await withContainer(
+    applyOutcome(change, sent.outcome, deps.now(), deps.cadence),
+    deps,
+    deadline,
+  );
   const doubt = next.state === "RETRYING" && !sent.answer ? sent.effectUnknown : undefined;
   if (doubt === "timed-out" && change.leaseUntil !== undefined) next = holdLease(next, change.leaseUntil);
   if (!(await persistChange(change, next, deps))) return { stored: await storedOr(next, deps), result: sent };
@@ -116,7 +121,11 @@ async function confirmLanded(
   const read = await callAtlas(deps, call, READ_PEER, deadline);
   const landed = read.outcome.kind === "peer" && settingsHoldDesired(next.desired, read.outcome.settings);
   if (!landed || !read.answer) return { stored: next, result: sent };
-  const followed = applyOutcome(next, read.outcome, deps.now(), deps.cadence);
+  const followed = await withContainer(
+    applyOutcome(next, read.outcome, deps.now(), deps.cadence),
+    deps,
+    deadline,
+  );
   const stored = (await persistChange(next, followed, deps)) ? followed : await storedOr(next, deps);
   return { stored, result: { answer: read.answer, outcome: read.outcome } };
 }

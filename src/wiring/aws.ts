@@ -51,7 +51,7 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
     }),
     callers: new SecretsManagerCallerDirectory(secrets, config.callersSecretId),
     ...lazyAwsAdapters(config, logger, env),
-    metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName }),
+    metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName, stage: config.stage }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),
     // One replier per channel that answers later (a new channel adds its own here).
     repliers: [

@@ -65,6 +65,10 @@ const schema = z.object({
     "hooks.slack.com",
   ),
   POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), "atlas-peering-gateway"),
+  // serverless.yml sets it to the stage (`${sls:stage}`); the local stack runs without it.
+  STAGE: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (A-Z a-z 0-9 -)")),
+  ),
   POWERTOOLS_LOG_LEVEL: z.optional(z.string().check(z.minLength(1))),
 });
 
@@ -90,6 +94,8 @@ export interface Config {
   auditRetentionDays: number;
   slackReplyHosts: string[];
   logging: { serviceName: string; logLevel?: string };
+  /** The deployment stage: a dimension of every metric, so stages sharing an account share no alarm. */
+  stage?: string;
 }
 
 /**
@@ -143,5 +149,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ...(e.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: e.POWERTOOLS_LOG_LEVEL }),
     },
     ...(e.SLACK_SIGNING_SECRET_ID === undefined ? {} : { slackSigningSecretId: e.SLACK_SIGNING_SECRET_ID }),
+    ...(e.STAGE === undefined ? {} : { stage: e.STAGE }),
   };
 }

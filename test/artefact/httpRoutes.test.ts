@@ -50,6 +50,19 @@ describe("the packaged http function", () => {
     expect(answer.body).toMatchObject({ routeTableCidrBlock: "10.42.0.0/21" });
   });
 
+  it("answers drop-in GETs of a peer and of the peer list as Atlas does", async () => {
+    const { peerId } = stack.sim.demo.peers.aws;
+    const one = await call(stack, "GET", `/api/atlas/v2/groups/${stack.groupId}/peers/${peerId}`, {
+      headers: { accept: V2 },
+    });
+    expect(one.status).toBe(200);
+    expect(one.headers.get("content-type")).toContain(V2);
+    expect(one.body).toMatchObject({ id: peerId, providerName: "AWS" });
+    const list = await call(stack, "GET", `/api/atlas/v1.0/groups/${stack.groupId}/peers?providerName=AWS`);
+    expect(list.status).toBe(200);
+    expect(list.body.results.map((p: { id: string }) => p.id)).toContain(peerId);
+  });
+
   it("takes a change on POST, shows it, lists it, cancels another and audits them", async () => {
     const { peerId } = stack.sim.demo.peers.aws;
     await waitUntilIdle(peerId);
@@ -117,8 +130,10 @@ describe("the packaged http function", () => {
     expect(invalid.status).toBe(400);
     expect(invalid.text).toContain("routeTableCidrBlock");
     expect(invalid.text).toContain("vpcId");
+    // Drop-in route errors are Atlas-shaped JSON (`errorCode` beside the problem members), as an SDK decodes them.
     for (const answer of [anonymous, wrongToken, outside, invalid]) {
-      expect(answer.headers.get("content-type")).toMatch(/problem\+json/);
+      expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(JSON.parse(answer.text)).toHaveProperty("errorCode");
       expect(answer.headers.get("x-request-id")).toBeTruthy();
     }
     expect(patchesTo(stack, peerId).length).toBe(patchesBefore);

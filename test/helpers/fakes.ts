@@ -2,7 +2,13 @@ import type { SlackMessage } from "../../src/channels/slack/messages.js";
 import type { SlackReplies } from "../../src/channels/slack/SlackResponseUrlReplies.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
 import type { AtlasCredentialSource, AtlasCredentials } from "../../src/ports/AtlasCredentialSource.js";
-import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../../src/ports/AtlasPeeringApi.js";
+import type {
+  AtlasAnswer,
+  AtlasPeeringApi,
+  ContainerCall,
+  PeerCall,
+  PeerListCall,
+} from "../../src/ports/AtlasPeeringApi.js";
 import type {
   CallbackDelivery,
   CallbackNotifier,
@@ -51,6 +57,34 @@ export class FakeAtlas implements AtlasPeeringApi {
     const patched = this.calls.some((c) => c.method === "PATCH");
     this.calls.push({ method: "GET", credentials, call });
     return patched ? this.next() : { headers: {}, attempts: 1, latencyMs: 1, ...this.current };
+  }
+
+  /** The lists asked for, and what each is answered (a test sets `list`; an empty AWS page by default). */
+  readonly listCalls: Array<{ credentials: AtlasCredentials; call: PeerListCall }> = [];
+  list: Partial<AtlasAnswer> & { status: number; body: string } = {
+    status: 200,
+    body: '{"links":[],"results":[],"totalCount":0}',
+  };
+
+  async listPeers(credentials: AtlasCredentials, call: PeerListCall): Promise<AtlasAnswer> {
+    this.listCalls.push({ credentials, call });
+    return { headers: {}, attempts: 1, latencyMs: 2, ...this.list };
+  }
+
+  /**
+   * Container reads, kept apart from `calls` (tests count those as the change's peer reads and PATCHes), and
+   * their answer: a test sets `container` (a function may throw, as an unreachable Atlas would); a 404 by default.
+   */
+  readonly containerCalls: ContainerCall[] = [];
+  container: (() => Promise<{ status: number; body: string }>) | { status: number; body: string } = {
+    status: 404,
+    body: '{"error":404,"errorCode":"RESOURCE_NOT_FOUND"}',
+  };
+
+  async getContainer(_credentials: AtlasCredentials, call: ContainerCall): Promise<AtlasAnswer> {
+    this.containerCalls.push(call);
+    const answer = typeof this.container === "function" ? await this.container() : this.container;
+    return { headers: {}, attempts: 1, latencyMs: 2, ...answer };
   }
 
   private next(): AtlasAnswer {

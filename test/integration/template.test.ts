@@ -2,11 +2,14 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type PackagedTemplate, packageWithParams } from "./support/packageTemplate.js";
+import { describeHardening, HARDENING_PARAMS, type PackagedStacks } from "./templateHardening.js";
 
 const run = promisify(execFile);
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
+let stacks: PackagedStacks;
 
 /** A resource's properties; fails the test when the resource is missing. */
 function props<T>(name: string): T {
@@ -25,14 +28,18 @@ function statements(): Array<{ Effect: string; Action: string | string[]; Resour
 
 describe("serverless package (offline, no AWS credentials)", () => {
   beforeAll(async () => {
+    // The params' run first, into a folder of its own: the default run last leaves .serverless as
+    // `npm run package` does. Runs cannot overlap (each clears .serverless and .esbuild).
+    const withParams = await packageWithParams(HARDENING_PARAMS);
     // No AWS credentials in the environment: packaging must not need them.
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", CI: "true" };
-    await run("bash", ["scripts/package.sh"], { env, timeout: 120_000 });
+    await run("bash", ["scripts/package.sh"], { env, timeout: 180_000 });
     const template = JSON.parse(
       await readFile(".serverless/cloudformation-template-update-stack.json", "utf8"),
     );
     resources = template.Resources;
-  }, 150_000);
+    stacks = { defaults: template as PackagedTemplate, withParams };
+  }, 400_000);
 
   it("serves every route from the http function through an HTTP API", () => {
     const routes = Object.values(resources)
@@ -41,6 +48,10 @@ describe("serverless package (offline, no AWS credentials)", () => {
       .sort();
     expect(routes).toEqual([
       "DELETE /v1/peering-changes/{id}",
+      "GET /api/atlas/v1.0/groups/{groupId}/peers",
+      "GET /api/atlas/v1.0/groups/{groupId}/peers/{peerId}",
+      "GET /api/atlas/v2/groups/{groupId}/peers",
+      "GET /api/atlas/v2/groups/{groupId}/peers/{peerId}",
       "GET /v1/audit",
       "GET /v1/peering-changes",
       "GET /v1/peering-changes/{id}",
@@ -296,7 +307,10 @@ describe("serverless package (offline, no AWS credentials)", () => {
     expect(props("AtlasCredentialsRefusedAlarm")).toMatchObject({
       Namespace: "AtlasPeeringGateway",
       MetricName: "AtlasCredentialsRefused",
-      Dimensions: [{ Name: "service", Value: "atlas-peering-gateway" }],
+      Dimensions: [
+        { Name: "service", Value: "atlas-peering-gateway" },
+        { Name: "Stage", Value: "dev" },
+      ],
       Statistic: "Sum",
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -313,4 +327,6 @@ describe("serverless package (offline, no AWS credentials)", () => {
       CALLERS_SECRET_ID: "atlas-peering-gateway/dev/callers",
     });
   });
+
+  describeHardening(() => stacks);
 });

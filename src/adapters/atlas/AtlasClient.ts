@@ -5,7 +5,9 @@ import type {
   AtlasAnswer,
   AtlasCallOptions,
   AtlasPeeringApi,
+  ContainerCall,
   PeerCall,
+  PeerListCall,
 } from "../../ports/AtlasPeeringApi.js";
 import { AtlasUnavailableError, TokenEndpointError } from "../../ports/AtlasPeeringApi.js";
 import {
@@ -65,6 +67,31 @@ export class AtlasClient implements AtlasPeeringApi {
     return this.send(credentials, this.request("GET", credentials, call), call, options);
   }
 
+  listPeers(credentials: AtlasCredentials, call: PeerListCall, options: AtlasCallOptions) {
+    return this.send(credentials, this.listRequest(credentials, call), call, options);
+  }
+
+  /** The peer's network container, read without `pretty`/`envelope` (the gateway reads it, nobody else). */
+  getContainer(credentials: AtlasCredentials, call: ContainerCall, options: AtlasCallOptions) {
+    const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
+    const url = `${base}/api/atlas/v2/groups/${call.groupId}/containers/${call.containerId}`;
+    const headers = { accept: ATLAS_V2_MEDIA_TYPE, "user-agent": "atlas-peering-gateway" };
+    return this.send(credentials, { method: "GET", url, headers }, { query: {} }, options);
+  }
+
+  /** The list's GET, with every query parameter the caller sent (already validated), as Atlas spells them. */
+  private listRequest(credentials: AtlasCredentials, call: PeerListCall): HttpRequest {
+    const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(call.query)) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    const query = params.size > 0 ? `?${params}` : "";
+    const mediaType = call.apiVersion === "v2" ? ATLAS_V2_MEDIA_TYPE : "application/json";
+    const url = `${base}/api/atlas/${call.apiVersion}/groups/${call.groupId}/peers${query}`;
+    return { method: "GET", url, headers: { accept: mediaType, "user-agent": "atlas-peering-gateway" } };
+  }
+
   private request(method: string, credentials: AtlasCredentials, call: PeerCall, body?: string): HttpRequest {
     const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
     const path = `/api/atlas/${call.apiVersion}/groups/${call.groupId}/peers/${call.peerId}`;
@@ -83,7 +110,7 @@ export class AtlasClient implements AtlasPeeringApi {
   private async send(
     credentials: AtlasCredentials,
     request: HttpRequest,
-    call: PeerCall,
+    call: { query: { envelope?: boolean } },
     options: AtlasCallOptions,
   ) {
     const started = this.now();

@@ -5,19 +5,26 @@ import type { AtlasCallSample, ChangeMetrics } from "../../ports/ChangeMetrics.j
 
 /** The CloudWatch namespace of the gateway's metrics (the alarms in serverless.yml use it). */
 export const METRICS_NAMESPACE = "AtlasPeeringGateway";
+/** The dimension naming the deployment stage (the alarms in serverless.yml match on it). */
+export const STAGE_DIMENSION = "Stage";
 
 /**
  * Change metrics as CloudWatch Embedded Metric Format lines, through Powertools Metrics. Each sample is its
  * own single metric with its own dimensions and is written at once, so nothing waits for the end of the
  * invocation and a crash loses at most the sample being written.
+ *
+ * Given a `stage`, every sample also carries a `Stage` dimension: stages deployed to one account would
+ * otherwise share each metric (`service` is the same for all), and a dev change would page prod's alarms.
  */
 export class PowertoolsChangeMetrics implements ChangeMetrics {
   private metrics: Metrics | undefined;
   private loading: Promise<Metrics> | undefined;
   private readonly serviceName: string;
+  private readonly stage: string | undefined;
 
-  constructor(options: { serviceName: string; metrics?: Metrics }) {
+  constructor(options: { serviceName: string; stage?: string | undefined; metrics?: Metrics }) {
     this.serviceName = options.serviceName;
+    this.stage = options.stage;
     this.metrics = options.metrics;
   }
 
@@ -35,7 +42,7 @@ export class PowertoolsChangeMetrics implements ChangeMetrics {
         sample.errorCode ?? (sample.status === undefined ? "NO_ANSWER" : `HTTP_${sample.status}`);
       this.emit({ ErrorCode: errorCode }, "AtlasErrors", "Count", 1);
     }
-    // No dimension but the service: one alarm (serverless.yml) pages whoever owns the Atlas secret.
+    // Only the service and stage dimensions: one alarm (serverless.yml) pages whoever owns the Atlas secret.
     if (sample.credentialsRefused) this.emit({}, "AtlasCredentialsRefused", "Count", 1);
   }
 
@@ -54,7 +61,9 @@ export class PowertoolsChangeMetrics implements ChangeMetrics {
     this.emit({}, "PendingChangeAge", "Seconds", (now - change.createdAt) / 1000);
   }
 
-  private emit(dimensions: Record<string, string>, name: string, unit: Unit, value: number): void {
+  private emit(sampleDimensions: Record<string, string>, name: string, unit: Unit, value: number): void {
+    const dimensions =
+      this.stage === undefined ? sampleDimensions : { ...sampleDimensions, [STAGE_DIMENSION]: this.stage };
     if (this.metrics) {
       write(this.metrics, dimensions, name, unit, value);
       return;

@@ -1,5 +1,6 @@
 import { type ErrorKind, GatewayError } from "../../domain/errors.js";
 import type { AtlasErrorBody } from "../../ports/AtlasPeeringApi.js";
+import { atlasMembers, speaksAtlas } from "./atlasProblem.js";
 import { HttpProblemError } from "./errors.js";
 import type { HttpResult } from "./response.js";
 
@@ -50,12 +51,18 @@ const HEADERS_BY_KIND: Partial<Record<ErrorKind, Record<string, string>>> = {
 };
 
 /**
- * Errors become HTTP answers here: RFC 9457 `application/problem+json`, by kind (see {@link STATUS_BY_KIND}).
- * The HTTP channel's own errors (413, 415, 405…) keep their status; anything that is not a gateway error is a
- * generic 500 (the caller logs the full error).
+ * Errors become HTTP answers here: RFC 9457 problems, by kind (see {@link STATUS_BY_KIND}). The HTTP channel's
+ * own errors (413, 415, 405…) keep their status; anything that is not a gateway error is a generic 500 (the
+ * caller logs the full error). Under Atlas's own paths (the drop-in routes) the problem also carries Atlas's
+ * `ApiError` members and is sent as `application/json`, as Atlas sends its errors: the Go SDK decodes an error
+ * body only when its type matches `(application|text)/(vnd.…+)?json`, which `application/problem+json` does
+ * not, and `admin.IsErrorCode` would never see the code.
  */
 export function toProblemResponse(error: unknown, context: ProblemContext): HttpResult {
-  return problemResponse(describeProblem(error), context);
+  const problem = describeProblem(error);
+  if (!speaksAtlas(context.instance)) return problemResponse(problem, context);
+  const extensions = { ...problem.extensions, ...atlasMembers(error, problem.status) };
+  return problemResponse({ ...problem, extensions }, context, "application/json");
 }
 
 /** A problem response for Atlas refusing a change (a 4xx of its own), keeping Atlas's fields. */
@@ -105,7 +112,11 @@ export function describeProblem(error: unknown): Problem {
   };
 }
 
-function problemResponse(problem: Problem, context: ProblemContext): HttpResult {
+function problemResponse(
+  problem: Problem,
+  context: ProblemContext,
+  contentType = "application/problem+json",
+): HttpResult {
   const body = {
     type: `${TYPE_BASE}${problem.slug}`,
     title: problem.title,
@@ -117,7 +128,7 @@ function problemResponse(problem: Problem, context: ProblemContext): HttpResult 
   };
   return {
     statusCode: problem.status,
-    headers: { "content-type": "application/problem+json", ...problem.headers },
+    headers: { "content-type": contentType, ...problem.headers },
     body: JSON.stringify(body),
   };
 }

@@ -1,6 +1,7 @@
 import { parseJson } from "../../domain/json.js";
 import type { AuditLog } from "../../ports/AuditLog.js";
 import { ChangeRefusedError } from "../../usecases/errors.js";
+import { checkJsonShape } from "./jsonLimits.js";
 import type { GatewayRequest } from "./request.js";
 
 const HEX24 = /^[a-f0-9]{24}$/;
@@ -56,8 +57,12 @@ function targetOf(request: GatewayRequest): { groupId?: string; peerId?: string;
 }
 
 function parse(raw: Buffer): unknown {
-  // Refusals include oversized bodies (413): never parse more than a valid request could hold.
-  return raw.length === 0 || raw.length > 16_384 ? undefined : parseJson(raw.toString("utf8"), undefined);
+  // Refusals include oversized bodies (413): never parse more than a valid request could hold, and never keep
+  // a body nested deeper than any request could be (the audit record and its log line walk it).
+  if (raw.length === 0 || raw.length > 16_384) return undefined;
+  const text = raw.toString("utf8");
+  const value = parseJson(text, undefined);
+  return value !== undefined && checkJsonShape(text).some((v) => v.path === "body") ? undefined : value;
 }
 
 function stringField(value: unknown, key: string): string | undefined {

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.js";
+import { checkJsonShape, JsonShapeError } from "./jsonLimits.js";
 
 /** An HTTP request as the gateway sees it, independent of how it arrived (API Gateway, the local server). */
 export interface GatewayRequest {
@@ -40,7 +41,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:json|vnd\.atlas\.\d{4}-\d{2}-\d{2}\+js
 
 /**
  * The body as JSON: 413 over `maxBytes`, 415 unless it is declared JSON (`application/json` or Atlas's
- * versioned `application/vnd.atlas.YYYY-MM-DD+json`), 400 when it does not parse.
+ * versioned `application/vnd.atlas.YYYY-MM-DD+json`), 400 when it does not parse, nests too deep or gives a
+ * key twice (see jsonLimits.ts).
  */
 export function readJsonBody(request: GatewayRequest, maxBytes: number): { value: unknown; text: string } {
   if (request.rawBody.length > maxBytes) {
@@ -53,9 +55,13 @@ export function readJsonBody(request: GatewayRequest, maxBytes: number): { value
     );
   }
   const text = request.rawBody.toString("utf8");
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), text };
+    value = JSON.parse(text);
   } catch (error) {
     throw new MalformedJsonError(`The body does not parse as JSON: ${(error as Error).message}`);
   }
+  const violations = checkJsonShape(text);
+  if (violations.length > 0) throw new JsonShapeError(violations);
+  return { value, text };
 }

@@ -9,7 +9,12 @@ import type { ChangeDeps } from "../../usecases/ChangeDeps.js";
 import { CallbackNotAllowedError } from "../../usecases/errors.js";
 import { isRejection } from "./answers.js";
 import { changeRejection } from "./rejection.js";
-import { callerForEvent, parseRequestedEvent, type RequestedEvent } from "./requestedEvent.js";
+import {
+  callerForEvent,
+  gatewaySourceViolation,
+  parseRequestedEvent,
+  type RequestedEvent,
+} from "./requestedEvent.js";
 
 /** What became of one `Peering Change Requested` event. */
 export type RequestedEventOutcome =
@@ -19,10 +24,10 @@ export type RequestedEventOutcome =
 /**
  * Turns a `Peering Change Requested` event into a change request, through the same pipeline and project
  * policy as HTTP; the event's source (and account) map to a caller. An event that can never succeed (invalid,
- * unknown source, outside the caller's projects, a change in flight) is answered with a `Peering Change
- * Rejected` event and not retried. Anything else (AWS or Atlas trouble) is thrown, so the delivery is retried
- * and ends in the DLQ. EventBridge delivers at least once: without an `idempotencyKey`, the event id is the
- * key, so a redelivery returns the change it already made.
+ * the gateway's own source, an unknown source or account, outside the caller's projects, a change in flight)
+ * is answered with a `Peering Change Rejected` event and not retried. Anything else (AWS or Atlas trouble) is
+ * thrown, so the delivery is retried and ends in the DLQ. EventBridge delivers at least once: without an
+ * `idempotencyKey`, the event id is the key, so a redelivery returns the change it already made.
  */
 export async function handleRequestedEvent(
   event: unknown,
@@ -37,6 +42,10 @@ export async function handleRequestedEvent(
     );
   }
   const value = parsed.value;
+  const ownSource = gatewaySourceViolation(value.source);
+  if (ownSource) {
+    return reject(deps, changeRejection("the event claims the gateway's own source", [ownSource], value));
+  }
   const caller = callerForEvent((await deps.callers.registry()).callers, value.source, value.account);
   if (!caller) {
     return reject(

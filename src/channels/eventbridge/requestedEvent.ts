@@ -9,7 +9,7 @@ import { type Caller, identitiesOf } from "../../access/callers.js";
 import { IDEMPOTENCY_KEY_MESSAGE, IDEMPOTENCY_KEY_PATTERN } from "../../domain/change/idempotencyKey.js";
 import { type ChangeRequestInput, validateChangeRequest } from "../../domain/peering/request.js";
 import { type FieldViolation, fromSafeParse, invalid, joinPath } from "../../domain/validation.js";
-import { REQUESTED_DETAIL_TYPE } from "../../ports/ChangeNotifications.js";
+import { CHANGE_EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from "../../ports/ChangeNotifications.js";
 
 /** A validated `Peering Change Requested` event. */
 export interface RequestedEvent {
@@ -117,6 +117,16 @@ export function parseRequestedEvent(
   if (time !== undefined) value.time = time;
   if (parsed.idempotencyKey !== undefined) value.idempotencyKey = parsed.idempotencyKey;
   return { ok: true, value };
+}
+
+/**
+ * Why an event that claims the gateway's own `source` is refused, whoever the registry maps that source to:
+ * only the gateway publishes as `atlas-peering-gateway` (its state events and rejections), so a request under
+ * that name is someone speaking for the gateway. Any principal allowed to put events may pick any source.
+ */
+export function gatewaySourceViolation(source: string): FieldViolation | undefined {
+  if (source !== CHANGE_EVENT_SOURCE) return undefined;
+  return { path: "source", message: `must not be the gateway's own source "${CHANGE_EVENT_SOURCE}"` };
 }
 
 /**

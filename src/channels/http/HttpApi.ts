@@ -3,6 +3,7 @@ import { AuthenticationError } from "../../access/errors.js";
 import { answerWithProblems } from "../common/answered.js";
 import type { GatewayRequest } from "../common/request.js";
 import type { HttpResult } from "../common/response.js";
+import { listAtlasPeers, readAtlasPeer } from "./atlasPeerReadRoute.js";
 import { forwardAtlasPeerPatch } from "./atlasPeerRoute.js";
 import { auditRoute } from "./auditRoute.js";
 import { cancelChangeRoute, getChangeRoute, listChangesRoute } from "./changesRoutes.js";
@@ -27,8 +28,9 @@ export function handleHttpRequest(
 }
 
 /**
- * Authenticates the caller; a signed request is accepted once only: its signature is remembered until its
- * timestamp leaves the accepted window, and a replay is refused like a bad signature.
+ * Authenticates the caller; a signed request is accepted once only: the request it signs (caller, timestamp,
+ * method, path with query, body hash; not the signature header, whose subsets would otherwise replay) is
+ * remembered until its timestamp leaves the accepted window, and a replay is refused like a bad signature.
  */
 async function authenticateOnce(request: GatewayRequest, deps: HttpApiDeps): Promise<Authenticated> {
   const nowSeconds = Math.floor(deps.now() / 1000);
@@ -37,9 +39,9 @@ async function authenticateOnce(request: GatewayRequest, deps: HttpApiDeps): Pro
     nowSeconds,
     toleranceSeconds: tolerance,
   });
-  if (auth.signature !== undefined) {
-    const timestamp = Number(request.headers["x-gateway-timestamp"]);
-    if (!(await deps.replay.firstSeen(auth.signature, timestamp + tolerance, nowSeconds))) {
+  if (auth.signed !== undefined) {
+    const { replayKey, timestampSeconds } = auth.signed;
+    if (!(await deps.replay.firstSeen(replayKey, timestampSeconds + tolerance, nowSeconds))) {
       throw new AuthenticationError("This signed request was already used; sign each request anew.");
     }
   }
@@ -50,6 +52,10 @@ function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<
   switch (route.kind) {
     case "atlas-peer":
       return forwardAtlasPeerPatch(route, context, deps);
+    case "atlas-peer-read":
+      return readAtlasPeer(route, context, deps);
+    case "atlas-peer-list":
+      return listAtlasPeers(route, context, deps);
     case "submit-change":
       return submitChangeRoute(context, deps);
     case "list-changes":

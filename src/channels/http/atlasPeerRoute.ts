@@ -7,18 +7,15 @@ import {
   validatePeerPath,
 } from "../../domain/peering/request.js";
 import { providerOf } from "../../domain/peering/settings.js";
-import type { AtlasAnswer } from "../../ports/AtlasPeeringApi.js";
 import { admitChange } from "../../usecases/admitChange.js";
 import { callAtlas } from "../../usecases/atlasCall.js";
 import { toProblemResponse } from "../common/problem.js";
 import { readJsonBody } from "../common/request.js";
 import type { HttpResult } from "../common/response.js";
 import { allValid } from "../common/validated.js";
+import { passThrough } from "./atlasAnswer.js";
 import type { HttpApiDeps, RouteContext } from "./context.js";
 import { idempotencyKeyOf } from "./idempotencyKey.js";
-
-/** Atlas headers worth passing back to a drop-in client. */
-const PASSED_HEADERS = ["content-type", "retry-after", "ratelimit-limit", "ratelimit-remaining"];
 
 /**
  * `PATCH /api/atlas/{v1.0|v2}/groups/{groupId}/peers/{peerId}`: the Atlas-compatible drop-in. Same body and
@@ -68,15 +65,6 @@ export async function forwardAtlasPeerPatch(
   }
   if (outcome.answer) return passThrough(outcome.answer, headers);
   return withHeaders(toProblemResponse(outcome.error, problemContext(context)), headers);
-}
-
-function passThrough(answer: AtlasAnswer, extra: Record<string, string>): HttpResult {
-  const headers: Record<string, string> = { ...extra };
-  for (const name of PASSED_HEADERS) {
-    const value = answer.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  return { statusCode: answer.status, headers, body: answer.body };
 }
 
 function withHeaders(result: HttpResult, headers: Record<string, string>): HttpResult {

@@ -4,6 +4,8 @@ import { MethodNotAllowedError, RouteNotFoundError } from "../common/errors.js";
 /** The routes the HTTP entry serves. */
 export type Route =
   | { kind: "atlas-peer"; apiVersion: AtlasApiVersion; groupId: string; peerId: string }
+  | { kind: "atlas-peer-read"; apiVersion: AtlasApiVersion; groupId: string; peerId: string }
+  | { kind: "atlas-peer-list"; apiVersion: AtlasApiVersion; groupId: string }
   | { kind: "submit-change" }
   | { kind: "list-changes" }
   | { kind: "get-change"; id: string }
@@ -11,6 +13,7 @@ export type Route =
   | { kind: "audit" };
 
 const ATLAS_PEER = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/([^/]+)\/?$/;
+const ATLAS_PEERS = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/?$/;
 const CHANGES = /^\/v1\/peering-changes\/?$/;
 const CHANGE = /^\/v1\/peering-changes\/([^/]+)\/?$/;
 const AUDIT = /^\/v1\/audit\/?$/;
@@ -22,14 +25,21 @@ const AUDIT = /^\/v1\/audit\/?$/;
 export function matchRoute(method: string, path: string): Route {
   const atlas = ATLAS_PEER.exec(path);
   if (atlas) {
-    if (method !== "PATCH") throw new MethodNotAllowedError(["PATCH"]);
-    const apiVersion = atlas[1] as AtlasApiVersion;
-    return {
-      kind: "atlas-peer",
-      apiVersion,
+    const peer = {
+      apiVersion: atlas[1] as AtlasApiVersion,
       groupId: safeDecode(atlas[2] ?? ""),
       peerId: safeDecode(atlas[3] ?? ""),
     };
+    if (method === "PATCH") return { kind: "atlas-peer", ...peer };
+    if (method === "GET") return { kind: "atlas-peer-read", ...peer };
+    throw new MethodNotAllowedError(["GET", "PATCH"]);
+  }
+  const peers = ATLAS_PEERS.exec(path);
+  if (peers) {
+    // Atlas also creates peers here (POST); the gateway does not.
+    if (method !== "GET") throw new MethodNotAllowedError(["GET"]);
+    const apiVersion = peers[1] as AtlasApiVersion;
+    return { kind: "atlas-peer-list", apiVersion, groupId: safeDecode(peers[2] ?? "") };
   }
   if (CHANGES.test(path)) {
     if (method === "POST") return { kind: "submit-change" };

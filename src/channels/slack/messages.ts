@@ -77,7 +77,8 @@ export function refusalMessage(text: string): SlackMessage {
 }
 
 /**
- * A change as the channel sees it: headline, state, Atlas's status, ids, what a person must do, and who asked.
+ * A change as the channel sees it: headline, state, Atlas's status, ids, what a person must do (with the
+ * commands), what to do about a failure, and who asked.
  * Posted `in_channel` so a change to shared infrastructure is visible to the team.
  *
  * @example changeMessage(view, "Peering update accepted")
@@ -104,6 +105,10 @@ export function changeMessage(view: ChangeView, headline: string): SlackMessage 
     blocks.push(section(`:warning: Atlas said: ${escapeMrkdwn(said)}`));
   }
   if (view.nextAction !== undefined) blocks.push(section(`*Next step:* ${escapeMrkdwn(view.nextAction)}`));
+  // One block to copy from; escaped like any text (`<your route table>` shows as typed, pings nobody).
+  const commands = view.nextActionCommands ?? [];
+  if (commands.length > 0) blocks.push(section(`\`\`\`${escapeMrkdwn(commands.join("\n"))}\`\`\``));
+  if (view.remediation !== undefined) blocks.push(section(`*What to do:* ${escapeMrkdwn(view.remediation)}`));
   blocks.push(context(escapeMrkdwn(requestedBy(view))));
   const text = `${headline}: change ${view.id} is ${view.state} (Atlas: ${atlas})`;
   return { response_type: "in_channel", text: escapeMrkdwn(text), blocks };

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { safeEqual } from "../../access/signature.js";
 
 /** Slack's own window: `slack_sdk` refuses a request whose timestamp is more than 5 minutes from now. */
@@ -60,4 +60,17 @@ export function verifySlackSignature(input: SlackSignatureInput): SlackSignature
     if (safeEqual(slackSignature(secret, timestamp, input.rawBody), signature)) matched = true;
   }
   return matched ? { ok: true } : { ok: false, reason: "bad signature" };
+}
+
+/**
+ * What names one signed slash command for the replay guard: the workspace and the SHA-256 of Slack's signed
+ * base string (`v0:{timestamp}:{raw body}`), never the signature. Slack puts a fresh `trigger_id` and
+ * `response_url` in every invocation, so a user running the same command twice sends two different bodies; only
+ * a copy of one delivery has the same key.
+ *
+ * @example slackReplayKey("T0ACME0001", "1531420618", rawBody) // '["slack-v0","T0ACME0001","5b2c…"]'
+ */
+export function slackReplayKey(teamId: string, timestamp: string, rawBody: Buffer | string): string {
+  const base = createHash("sha256").update(`v0:${timestamp}:`).update(rawBody).digest("hex");
+  return JSON.stringify(["slack-v0", teamId, base]);
 }

@@ -1,5 +1,5 @@
 import type { Caller } from "../../access/callers.js";
-import { mayChange } from "../../access/policy.js";
+import { mayChange, mayRead } from "../../access/policy.js";
 import { READ_PEER } from "../../domain/change/operations.js";
 import { mergeFields } from "../../domain/change/plan.js";
 import { toView } from "../../domain/change/view.js";
@@ -52,9 +52,10 @@ export async function slackChange(
     });
   // Checked before the peer is read (for `plan` too): a caller outside its grants learns nothing about the peer.
   // `admitChange` makes the same check again, as it does for every channel.
-  if (!mayChange(caller, action.groupId, action.peerId)) {
-    await refused("forbidden", "caller outside its projects");
-    return refusalMessage(`Sorry, you may not change peer ${action.peerId} in project ${action.groupId}.`);
+  const forbidden = grantRefusal(caller, action);
+  if (forbidden) {
+    await refused("forbidden", forbidden.detail);
+    return refusalMessage(forbidden.text);
   }
   const call = { groupId: action.groupId, peerId: action.peerId, apiVersion: "v2" as const, query: {} };
   const read = await callAtlas(deps, call, READ_PEER, deadline);
@@ -78,6 +79,23 @@ export async function slackChange(
     return planMessage(plan, action);
   }
   return submit({ call, provider, merged, current, command, caller, requestId }, deps, deadline);
+}
+
+/**
+ * Why the caller may not change the peer (the audit detail and the sentence Slack shows), or undefined when it
+ * may. A read-only grant is told which rule refused it: the fix is a grant with access "change".
+ */
+function grantRefusal(caller: Caller, action: ChangeAction): { detail: string; text: string } | undefined {
+  const { groupId, peerId } = action;
+  if (mayChange(caller, groupId, peerId)) return undefined;
+  if (mayRead(caller, groupId, peerId)) {
+    const text = `Sorry, your access to project ${groupId} is read-only (access: "read"): you may not change peer ${peerId}.`;
+    return { detail: 'read-only grant (access: "read")', text };
+  }
+  return {
+    detail: "caller outside its projects",
+    text: `Sorry, you may not change peer ${peerId} in project ${groupId}.`,
+  };
 }
 
 async function submit(

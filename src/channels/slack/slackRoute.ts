@@ -11,7 +11,7 @@ import { slackRefusalText } from "./answers.js";
 import { callerForSlack, parseAction, parseSlashCommand, type SlashCommand } from "./command.js";
 import type { SlackDeps } from "./deps.js";
 import { changeMessage, refusalMessage, type SlackMessage, usageMessage } from "./messages.js";
-import { verifySlackSignature } from "./signature.js";
+import { SLACK_TOLERANCE_SECONDS, slackReplayKey, verifySlackSignature } from "./signature.js";
 import { slackChange } from "./slackChange.js";
 
 const PATH = /^\/v1\/slack\/commands\/?$/;
@@ -42,18 +42,10 @@ async function slackCommandRoute(
   deadline: number,
   noteCaller: NoteCaller,
 ): Promise<HttpResult> {
-  const verdict = verifySlackSignature({
-    rawBody: request.rawBody,
-    timestamp: request.headers["x-slack-request-timestamp"],
-    signature: request.headers["x-slack-signature"],
-    signingSecrets: await slackSigningSecrets(deps),
-    nowSeconds: Math.floor(deps.now() / 1000),
-  });
-  if (!verdict.ok) throw new AuthenticationError(`The Slack signature is not valid (${verdict.reason}).`);
-  const command = parseSlashCommand(request.rawBody);
-  if (!command)
-    throw new RequestValidationError([{ path: "", message: "not a Slack slash command payload" }]);
+  const command = await verifiedCommand(request, deps);
   const caller = callerForSlack((await deps.callers.registry()).callers, command);
+  // Before anything acts or answers from the command: a second copy of one signed delivery does nothing.
+  if (!(await firstDelivery(request, command, deps))) return answerReplay(request, command, caller, deps);
   if (!caller) {
     await audit(deps, {
       requestId: request.requestId,
@@ -72,6 +64,71 @@ async function slackCommandRoute(
   deps.logger.appendKeys({ slackTeam: command.teamId, slackUser: command.userId });
   const budget = Math.min(deadline, deps.now() + SLACK_BUDGET_MS);
   return reply(await answer(command, caller, request.requestId, deps, budget));
+}
+
+/** The slash command of a request Slack signed (401 otherwise), read from its form body (400 when it is not one). */
+async function verifiedCommand(request: GatewayRequest, deps: SlackDeps): Promise<SlashCommand> {
+  const verdict = verifySlackSignature({
+    rawBody: request.rawBody,
+    timestamp: request.headers["x-slack-request-timestamp"],
+    signature: request.headers["x-slack-signature"],
+    signingSecrets: await slackSigningSecrets(deps),
+    nowSeconds: Math.floor(deps.now() / 1000),
+  });
+  if (!verdict.ok) throw new AuthenticationError(`The Slack signature is not valid (${verdict.reason}).`);
+  const command = parseSlashCommand(request.rawBody);
+  if (!command)
+    throw new RequestValidationError([{ path: "", message: "not a Slack slash command payload" }]);
+  return command;
+}
+
+/**
+ * Whether this signed delivery is seen for the first time. Its key is the hash of Slack's signed base string
+ * and the workspace, remembered until its timestamp leaves Slack's window (after which the signature check
+ * refuses it anyway). Slack does not retry slash commands (a slow answer shows the user a timeout), so a copy is
+ * a replay of a captured request; should Slack ever redeliver (`X-Slack-Retry-Num`), that copy must not act
+ * twice either.
+ */
+async function firstDelivery(request: GatewayRequest, command: SlashCommand, deps: SlackDeps) {
+  // verifySlackSignature accepted it, so the header is there and all digits.
+  const timestamp = request.headers["x-slack-request-timestamp"] ?? "";
+  const key = slackReplayKey(command.teamId, timestamp, request.rawBody);
+  const expiresAt = Number(timestamp) + SLACK_TOLERANCE_SECONDS;
+  return deps.replay.firstSeen(key, expiresAt, Math.floor(deps.now() / 1000));
+}
+
+/**
+ * A copy of a command already handled: audited and logged as a refused replay, answered with an ephemeral
+ * message Slack shows only to the user (a 200, so neither Slack nor the user sees an error), and nothing done.
+ */
+async function answerReplay(
+  request: GatewayRequest,
+  command: SlashCommand,
+  caller: { id: string } | undefined,
+  deps: SlackDeps,
+): Promise<HttpResult> {
+  // The header is not signed: only its digits are repeated, so a sender cannot write into the log or audit.
+  const retry = request.headers["x-slack-retry-num"];
+  const retried = retry === undefined ? "" : ` (X-Slack-Retry-Num ${/^\d{1,3}$/.test(retry) ? retry : "?"})`;
+  const detail = `${command.teamId}/${command.userId}: the same signed command was delivered again${retried}`;
+  deps.logger.warn("Slack command replayed", {
+    slackTeam: command.teamId,
+    slackUser: command.userId,
+    detail,
+  });
+  await audit(deps, {
+    requestId: request.requestId,
+    channel: "slack",
+    outcome: "refused",
+    reason: "replay",
+    detail,
+    ...(caller === undefined ? {} : { callerId: caller.id }),
+  });
+  return reply(
+    refusalMessage(
+      "This command was already handled, so nothing was done again. To do it again, run the command again.",
+    ),
+  );
 }
 
 /** The `slackSigningSecrets` sources (one per container) whose missing secret was already reported. */

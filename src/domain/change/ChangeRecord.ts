@@ -31,6 +31,36 @@ export interface AtlasObservation {
   /** Atlas's `errorCode`/`detail` when it refused or failed. */
   errorCode?: string;
   detail?: string;
+  /**
+   * The peer's settings (its provider's writable fields and `containerId`) as Atlas last returned them, so next
+   * actions and remediations name what Atlas holds rather than what was asked. A `null` is Atlas's own: an AWS
+   * `accepterRegionName` of null means the container's region (docs/atlas-api.md §1.3).
+   */
+  peer?: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * The Atlas network container of the peer (`GET /groups/{groupId}/containers/{containerId}`), read once when
+ * the change first waits for a person: Atlas's side of the peering, which next actions name. Only the fields
+ * Atlas returned; just `id` when Atlas refused the read (it is not read again).
+ */
+export interface AtlasContainer {
+  id: string;
+  providerName?: string;
+  /** Atlas's CIDR: the route the customer's side needs (AWS, Azure), or the range to keep clear (GCP). */
+  atlasCidrBlock?: string;
+  /** AWS: Atlas's name of the container's region (`US_EAST_1`). */
+  regionName?: string;
+  /** Azure: Atlas's name of the container's region (`US_EAST_2`). */
+  region?: string;
+  /** GCP: Atlas's project and network, the peer of the customer's reciprocal peering. */
+  gcpProjectId?: string;
+  networkName?: string;
+  /** Azure: Atlas's subscription and VNet. */
+  azureSubscriptionId?: string;
+  vnetName?: string;
+  /** AWS: Atlas's own VPC. */
+  vpcId?: string;
 }
 
 /**
@@ -61,6 +91,8 @@ export interface ChangeRecord {
   replyTo?: ReplyAddress;
   state: ChangeState;
   atlas: AtlasObservation;
+  /** The peer's Atlas network container, once read (see {@link AtlasContainer}). */
+  container?: AtlasContainer;
   /** The attempt number the next re-check must carry; a re-check with another number is stale. */
   attempt: number;
   /** Consecutive checks that found a person must act (drives the backoff while waiting). */

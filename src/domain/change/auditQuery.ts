@@ -25,7 +25,8 @@ const shape = {
       ),
   ),
   limit: z.optional(z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, "must be a whole number from 1 to 100"))),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  // A cursor this API made is well under 512 characters; a longer one would only reach the store to be refused.
+  cursor: z.optional(z.string().check(z.maxLength(512, "is not a cursor this listing returned"))),
 };
 const schema = z.strictObject(shape, { error: objectErrors("unknown query parameter", Object.keys(shape)) });
 

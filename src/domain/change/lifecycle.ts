@@ -2,6 +2,7 @@ import { parseObject } from "../json.js";
 import { type ChangeState, isTerminal, type PeerStatus } from "../peering/status.js";
 import type { AtlasObservation, ChangeRecord, Transition } from "./ChangeRecord.js";
 import { type CadencePolicy, delayBeforeNextCheck, jitterFor, nextCheckTime } from "./cadence.js";
+import { observedPeerSettings } from "./observed.js";
 import { type ChangeOperation, OPERATION_RULES } from "./operations.js";
 
 /** Terminal records are kept this long, then expire (TTL). */
@@ -226,7 +227,15 @@ export function withState(
   return next;
 }
 
+/** What an outcome teaches about the peer; its settings as Atlas returned them stay until an answer has new ones. */
 function observation(previous: AtlasObservation, outcome: AtlasOutcome): AtlasObservation {
+  const settings = outcome.kind === "peer" ? observedPeerSettings(outcome.settings) : undefined;
+  const peer = settings ?? previous.peer;
+  const observed = statusObservation(previous, outcome);
+  return peer === undefined ? observed : { ...observed, peer };
+}
+
+function statusObservation(previous: AtlasObservation, outcome: AtlasOutcome): AtlasObservation {
   if (outcome.kind === "peer") {
     const { status, error, connectionId } = outcome.peer;
     return compact({

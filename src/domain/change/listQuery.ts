@@ -14,7 +14,8 @@ const shape = {
       z.transform(Number).check(z.minimum(1, "must be at least 1"), z.maximum(100, "must be at most 100")),
     ),
   ),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  // A cursor this API made is well under 512 characters; a longer one would only reach the store to be refused.
+  cursor: z.optional(z.string().check(z.maxLength(512, "is not a cursor this listing returned"))),
 };
 const schema = z.strictObject(shape, { error: objectErrors("unknown query parameter", Object.keys(shape)) });
 

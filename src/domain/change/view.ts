@@ -1,11 +1,13 @@
 import { parseJson } from "../json.js";
 import type { ChangeState } from "../peering/status.js";
 import type { AtlasObservation, ChangeRecord, Channel, Transition } from "./ChangeRecord.js";
-import { nextAction } from "./nextAction.js";
+import { nextAction, nextActionCommands } from "./nextAction.js";
+import { remediation } from "./remediation.js";
 
 /**
  * A change as the API, events and callbacks show it: no storage details (version, TTL), times in ISO 8601,
- * the desired body parsed, and what a person must do when one must act. Holds no secret.
+ * the desired body parsed, what a person must do when one must act (with commands to paste), and what to do
+ * about a change that ended badly. Holds no secret.
  */
 export interface ChangeView {
   id: string;
@@ -28,13 +30,21 @@ export interface ChangeView {
   createdAt: string;
   updatedAt: string;
   history: Transition[];
+  /** While WAITING_FOR_USER: the step to take, in words, from Atlas's answer and the peer's container. */
   nextAction?: string;
+  /** The same step as commands to paste; `<…>` marks a value only the person acting knows. */
+  nextActionCommands?: string[];
+  /** FAILED, REJECTED, TIMED_OUT: what to do about it (src/domain/change/remediation.ts). */
+  remediation?: string;
   links: { self: string };
 }
 
 /** The public view of a change record. */
 export function toView(change: ChangeRecord): ChangeView {
-  const action = change.state === "WAITING_FOR_USER" ? nextAction(change) : undefined;
+  const waiting = change.state === "WAITING_FOR_USER";
+  const action = waiting ? nextAction(change) : undefined;
+  const commands = waiting ? nextActionCommands(change) : [];
+  const fix = remediation(change);
   return {
     id: change.id,
     state: change.state,
@@ -56,6 +66,8 @@ export function toView(change: ChangeRecord): ChangeView {
     updatedAt: new Date(change.updatedAt).toISOString(),
     history: change.history,
     ...(action === undefined ? {} : { nextAction: action }),
+    ...(commands.length === 0 ? {} : { nextActionCommands: commands }),
+    ...(fix === undefined ? {} : { remediation: fix }),
     links: { self: `/v1/peering-changes/${change.id}` },
   };
 }

@@ -4,18 +4,30 @@
  * states the form the value must take, so a client can fix it without reading the Atlas docs.
  */
 import * as z from "zod/mini";
+import { REQUIRED_MESSAGE, WRONG_JSON_TYPE } from "../validation.js";
 
-/** Atlas's Go SDK leaves unset fields out rather than sending null, so a null is a client mistake. */
-const NULL_MESSAGE =
+/**
+ * A null where Atlas's schema has a string. Atlas documents null for one writable field only (see
+ * {@link NULLABLE_FIELDS}); Terraform and the Atlas CLI leave every other unset field out, and the Go SDK
+ * sends a null only when told to (`Set…Nil`).
+ */
+export const NULL_MESSAGE =
   "must not be null; send a value or leave the field out (Atlas clients omit unset fields)";
+
+/**
+ * Writable fields a body may set to null. Atlas itself answers `accepterRegionName: null` for a VPC in the
+ * container's region (docs/atlas-api.md §1.3), and the Go SDK sends it (`SetAccepterRegionNameNil`), so a
+ * client echoing what Atlas returned is never refused for it.
+ */
+export const NULLABLE_FIELDS: ReadonlySet<string> = new Set(["accepterRegionName"]);
 
 /** A JSON string; `expected` describes its form, e.g. "a 12-digit AWS account id, e.g. 123456789012". */
 function text(expected: string): z.ZodMiniString<string> {
   return z.string({
     error: (issue) => {
-      if (issue.input === undefined) return "is required";
+      if (issue.input === undefined) return REQUIRED_MESSAGE;
       if (issue.input === null) return NULL_MESSAGE;
-      return `must be a JSON string: ${expected}`;
+      return `${WRONG_JSON_TYPE}string: ${expected}`;
     },
   });
 }

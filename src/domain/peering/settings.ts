@@ -1,11 +1,13 @@
 /**
  * The body of `PATCH /groups/{groupId}/peers/{peerId}`: Atlas's `BaseNetworkPeeringConnectionSettings`, a
- * `oneOf` discriminated on `providerName`. Bodies are checked here so that Atlas never sees one it would
- * refuse with INVALID_ATTRIBUTE, ATTRIBUTE_READ_ONLY or MISSING_ATTRIBUTE, and the client learns every
- * problem at once instead of one per Atlas round trip.
+ * `oneOf` discriminated on `providerName`. A body is refused here only for what Atlas refuses itself
+ * (INVALID_ATTRIBUTE, ATTRIBUTE_READ_ONLY, MISSING_ATTRIBUTE) or cannot do, so that a client learns every
+ * problem at once instead of one per Atlas round trip, and is never stricter than Atlas (Terraform's own
+ * update bodies are the test: test/fixtures/clients/).
  */
 import * as z from "zod/mini";
-import { objectErrors } from "../validation.js";
+import { objectErrors, REQUIRED_MESSAGE, WRONG_JSON_TYPE } from "../validation.js";
+import { NULLABLE_FIELDS } from "./fields.js";
 import {
   byProvider,
   PROVIDER_MODULES,
@@ -19,15 +21,19 @@ export type { Provider } from "./providers/index.js";
 export { PROVIDERS } from "./providers/index.js";
 
 /**
- * `"full"`: the v2 schema, every writable field of the provider required. `"partial"`: the legacy v1.0 API,
- * whose doc says "you may specify any of the following parameters", so any non-empty subset is accepted.
+ * `"full"`: the v2 API. Only `containerId` is required, the one field the base schema requires: the provider
+ * schemas list more, but Atlas does not enforce them on PATCH — Terraform updates an Azure or GCP peering with
+ * `{providerName, containerId}` alone (PR #2299, #2306) and the Go SDK's own example sends `{containerId}`.
+ * `"partial"`: the legacy v1.0 API, whose doc says "you may specify any of the following parameters", so any
+ * non-empty subset is accepted.
  */
 export type SettingsMode = "full" | "partial";
 
 /** An AWS peering. `providerName` may be left out: Atlas then assumes AWS. */
 export interface AwsPeeringSettings {
   providerName?: "AWS";
-  accepterRegionName?: string;
+  /** null: the VPC is in the container's region, as Atlas itself answers (docs/atlas-api.md §1.3). */
+  accepterRegionName?: string | null;
   awsAccountId?: string;
   containerId?: string;
   routeTableCidrBlock?: string;
@@ -82,6 +88,12 @@ const READ_ONLY_FIELDS: readonly string[] = [
   ]),
 ].sort();
 
+/** The message for a read-only field (Atlas's ATTRIBUTE_READ_ONLY). */
+export const READ_ONLY_MESSAGE = "is read-only: Atlas sets it";
+
+/** The fields the v2 base schema requires of every provider (`BaseNetworkPeeringConnectionSettings.required`). */
+const V2_REQUIRED: ReadonlySet<string> = new Set(["containerId"]);
+
 /** A key that is declared only so that sending it gets a message saying why it is refused. */
 function refused(message: string) {
   return z.exactOptional(z.never({ error: message }));
@@ -90,7 +102,7 @@ function refused(message: string) {
 /** Read-only fields and the other providers' fields, each with its own reason, for a body of `provider`. */
 function refusedFields(provider: ProviderModule): Record<string, ReturnType<typeof refused>> {
   const shape: Record<string, ReturnType<typeof refused>> = {};
-  for (const name of READ_ONLY_FIELDS) shape[name] = refused("is read-only: Atlas sets it");
+  for (const name of READ_ONLY_FIELDS) shape[name] = refused(READ_ONLY_MESSAGE);
   for (const owner of PROVIDERS.map((name) => PROVIDER_MODULES[name])) {
     for (const name of Object.keys(owner.fields)) {
       if (name in provider.fields) continue;
@@ -100,16 +112,27 @@ function refusedFields(provider: ProviderModule): Record<string, ReturnType<type
   return shape;
 }
 
+/** A writable field's schema in `mode`: optional unless v2 requires it, and nullable where Atlas answers null. */
+function fieldSchema(name: string, schema: z.ZodMiniType<string>, mode: SettingsMode) {
+  const value = NULLABLE_FIELDS.has(name) ? z.nullable(schema) : schema;
+  return mode === "full" && V2_REQUIRED.has(name) ? value : z.exactOptional(value);
+}
+
 /**
- * The v2 body of `provider`: a strict object of its writable fields and `providerName` (optional only where
- * Atlas assumes the provider). The refused keys are added at run time only: they can never be in a parsed
- * value, so the cast merely keeps them out of the inferred type.
+ * The body of `provider` in `mode`: a strict object of its writable fields and `providerName` (optional only
+ * where Atlas assumes the provider, so that `providerName` still selects the others). The refused keys are
+ * added at run time only: they can never be in a parsed value, so the cast merely keeps them out of the
+ * inferred type.
  */
-function peeringObject(provider: ProviderModule) {
+function peeringObject(provider: ProviderModule, mode: SettingsMode) {
   const providerName = z.literal(provider.name);
+  const fields = Object.entries(provider.fields).map(([name, schema]) => [
+    name,
+    fieldSchema(name, schema, mode),
+  ]);
   const shape = {
     providerName: provider.providerNameOptional ? z.optional(providerName) : providerName,
-    ...provider.fields,
+    ...(Object.fromEntries(fields) as Record<string, ReturnType<typeof fieldSchema>>),
   };
   const withRefused = { ...refusedFields(provider), ...shape } as typeof shape;
   return z.strictObject(withRefused, {
@@ -123,21 +146,14 @@ const atLeastOneField = z.refine<object>(
   "must contain at least one field other than providerName",
 );
 
-/**
- * Every field optional and at least one present. A provider whose `providerName` is required gets its
- * literal back so that `providerName` still selects it; only AWS may leave it out.
- */
+/** Every field optional, and at least one present. */
 function partialObject(provider: ProviderModule) {
-  const partial = z.exactPartial(peeringObject(provider));
-  const selected = provider.providerNameOptional
-    ? partial
-    : z.extend(partial, { providerName: z.literal(provider.name) });
-  return selected.check(atLeastOneField);
+  return peeringObject(provider, "partial").check(atLeastOneField);
 }
 
 const providerErrors = (issue: { code?: string; input?: unknown }) => {
   if (issue.code === "invalid_union") return `must be one of ${PROVIDERS.join(", ")}`;
-  return issue.input === undefined ? "is required" : "must be a JSON object";
+  return issue.input === undefined ? REQUIRED_MESSAGE : `${WRONG_JSON_TYPE}object`;
 };
 
 /** One schema per provider, in {@link PROVIDERS} order, as `discriminatedUnion` wants them: non-empty. */
@@ -151,7 +167,7 @@ const modules = PROVIDERS.map((name) => PROVIDER_MODULES[name]);
 export const peeringSettingsSchemas = {
   full: z.discriminatedUnion(
     "providerName",
-    modules.map(peeringObject) as Options<ReturnType<typeof peeringObject>>,
+    modules.map((module) => peeringObject(module, "full")) as Options<ReturnType<typeof peeringObject>>,
     {
       error: providerErrors,
     },

@@ -1,10 +1,12 @@
 import { readdir } from "node:fs/promises";
+import { STATUS_CODES } from "node:http";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CallerRegistryError } from "../../../src/access/callers.js";
 import { AuthenticationError, ForbiddenError } from "../../../src/access/errors.js";
 import { SecretUnavailableError } from "../../../src/adapters/aws/SecretsManagerSecrets.js";
+import { ATLAS_ERROR_CODES } from "../../../src/channels/common/atlasProblem.js";
 import {
   MalformedJsonError,
   MethodNotAllowedError,
@@ -12,10 +14,12 @@ import {
   RouteNotFoundError,
   UnsupportedMediaTypeError,
 } from "../../../src/channels/common/errors.js";
-import { describeProblem } from "../../../src/channels/common/problem.js";
+import { JsonShapeError } from "../../../src/channels/common/jsonLimits.js";
+import { describeProblem, toProblemResponse } from "../../../src/channels/common/problem.js";
 import { EVENT_DECISION_BY_KIND } from "../../../src/channels/eventbridge/answers.js";
 import { SLACK_ANSWER_BY_KIND, slackRefusalText } from "../../../src/channels/slack/answers.js";
 import { ERROR_KINDS, GatewayError } from "../../../src/domain/errors.js";
+import { ATLAS_VIOLATION_CODES } from "../../../src/domain/peering/atlasErrorCodes.js";
 import { RequestValidationError } from "../../../src/domain/validation.js";
 import {
   AtlasCredentialsError,
@@ -45,7 +49,9 @@ import {
   ChangeSendingError,
   IdempotencyKeyReusedError,
 } from "../../../src/usecases/errors.js";
+import { PeerListUnreadableError, ReadCredentialsRefusedError } from "../../../src/usecases/readPeers.js";
 import { ConfigError } from "../../../src/wiring/config.js";
+import { goSdkDecode, goSdkIsErrorCode } from "../channels/http/goSdkError.js";
 
 const SRC = join(import.meta.dirname, "../../../src");
 
@@ -60,6 +66,7 @@ const SAMPLES: Record<string, () => GatewayError> = {
   PayloadTooLargeError: () => new PayloadTooLargeError("too big"),
   RouteNotFoundError: () => new RouteNotFoundError("nothing here"),
   UnsupportedMediaTypeError: () => new UnsupportedMediaTypeError("text/plain"),
+  JsonShapeError: () => new JsonShapeError([{ path: "body.vpcId", message: "is given more than once" }]),
   RequestValidationError: () => new RequestValidationError([{ path: "vpcId", message: "is not a VPC id" }]),
   AtlasCredentialsError: () => new AtlasCredentialsError("missing", "secret x does not exist"),
   AtlasCredentialsRefusedError: () => new AtlasCredentialsRefusedError("5f1e2d3c4b5a69788796a5b4", 401),
@@ -84,6 +91,8 @@ const SAMPLES: Record<string, () => GatewayError> = {
   ChangeRefusedError: () => new ChangeRefusedError("Azure fields cannot change"),
   IdempotencyKeyReusedError: () => new IdempotencyKeyReusedError("chg-1"),
   ConfigError: () => new ConfigError("CHANGES_TABLE: required"),
+  PeerListUnreadableError: () => new PeerListUnreadableError("the list is no list"),
+  ReadCredentialsRefusedError: () => new ReadCredentialsRefusedError("5f1e2d3c4b5a69788796a5b4", 401),
 };
 /** Bases that are never thrown themselves. */
 const ABSTRACT = new Set(["HttpProblemError", "SecretProblemError"]);
@@ -95,6 +104,12 @@ const CALLERS_FAULT = new Set([
   "conflict",
   "refused",
 ]);
+
+/** A drop-in route: errors there carry Atlas's ApiError members. */
+const DROP_IN = "/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/peers/5f1e2d3c4b5a69788796a5c1";
+/** Gateway codes for a request Atlas would refuse itself, and the Atlas codes they may be answered with. */
+const REQUEST_FAULTS = new Set(["validation", "malformed-json", "json-shape"]);
+const ATLAS_OWN: readonly string[] = [...ATLAS_VIOLATION_CODES, "MALFORMED_JSON"];
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -146,6 +161,36 @@ describe("errors by kind", () => {
       expect(SLACK_ANSWER_BY_KIND[error.kind]).toBeDefined();
       if (SLACK_ANSWER_BY_KIND[error.kind] === "tell") expect(slackRefusalText(error)).toContain(error.title);
       expect(EVENT_DECISION_BY_KIND[error.kind]).toBe(CALLERS_FAULT.has(error.kind) ? "reject" : "retry");
+    },
+  );
+
+  it.each(Object.entries(SAMPLES))(
+    "%s is answered Atlas-shaped on a drop-in route, as the Go SDK decodes it",
+    (_n, make) => {
+      const error = make();
+      // In the table itself, not left to the by-kind fallback: the errorCode is a public contract.
+      expect(ATLAS_ERROR_CODES[error.code]).toMatch(/^[A-Z][A-Z0-9_]*$/);
+      const answer = toProblemResponse(error, { requestId: "req-1", instance: DROP_IN });
+      const type = answer.headers["content-type"];
+      expect(goSdkDecode(type, answer.body)).toHaveProperty("model");
+      const body = JSON.parse(answer.body);
+      expect(body).toMatchObject({
+        error: answer.statusCode,
+        errorCode: expect.stringMatching(/^[A-Z][A-Z0-9_]*$/),
+        reason: STATUS_CODES[answer.statusCode],
+        detail: expect.any(String),
+        parameters: expect.any(Array),
+        type: `https://atlas-peering-gateway.dev/problems/${error.code}`,
+        title: error.title,
+        status: answer.statusCode,
+        instance: DROP_IN,
+        requestId: "req-1",
+      });
+      expect(goSdkIsErrorCode(type, answer.body, body.errorCode)).toBe(true);
+      // Only a request Atlas would refuse itself gets Atlas's code; anything else is the gateway's own.
+      if (REQUEST_FAULTS.has(error.code)) expect(ATLAS_OWN).toContain(body.errorCode);
+      else expect(body.errorCode).toMatch(/^GATEWAY_/);
+      expect(describeProblem(error).extensions ?? {}).not.toHaveProperty("errorCode");
     },
   );
 

@@ -53,7 +53,14 @@ describe("validatePeeringSettings: field forms", () => {
     expect(validatePeeringSettings(gcp, "full").ok).toBe(true);
   });
 
-  it.each(["accepterRegionName", "containerId", "vpcId"])("refuses null for %s in both modes", (field) => {
+  it("accepts accepterRegionName: null in both modes, as Atlas answers it for a VPC in the container's region", () => {
+    for (const mode of ["full", "partial"] as const) {
+      const body = { ...AWS_BODY, accepterRegionName: null };
+      expect(validatePeeringSettings(body, mode)).toEqual({ ok: true, value: body });
+    }
+  });
+
+  it.each(["awsAccountId", "containerId", "vpcId"])("refuses null for %s in both modes", (field) => {
     for (const mode of ["full", "partial"] as const) {
       const message = messageAt(validatePeeringSettings({ ...AWS_BODY, [field]: null }, mode), field);
       expect(message).toMatch(/must not be null; send a value or leave the field out/);

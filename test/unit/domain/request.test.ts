@@ -135,18 +135,12 @@ describe("validateChangeRequest", () => {
     expect(validateChangeRequest(body)).toEqual({ ok: false, errors });
   });
 
-  it("uses full mode for the peering: a partial AWS body is refused field by field", () => {
-    const result = validateChangeRequest({
-      groupId: GROUP,
-      peerId: PEER,
-      peering: { routeTableCidrBlock: "10.15.0.0/24" },
-    });
-    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual([
-      "peering.accepterRegionName",
-      "peering.awsAccountId",
-      "peering.containerId",
-      "peering.vpcId",
-    ]);
+  it("uses full (v2) mode for the peering: containerId is required, the provider's other fields are not", () => {
+    const peering = { routeTableCidrBlock: "10.15.0.0/24" };
+    const result = validateChangeRequest({ groupId: GROUP, peerId: PEER, peering });
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(["peering.containerId"]);
+    const withContainer = { ...peering, containerId: "5e57d85c854180642f7844bf" };
+    expect(validateChangeRequest({ groupId: GROUP, peerId: PEER, peering: withContainer }).ok).toBe(true);
   });
 
   it.each([null, "text", [], 1])("refuses the non-object body %j", (body) => {

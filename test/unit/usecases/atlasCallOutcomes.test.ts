@@ -37,7 +37,12 @@ function harness(...script: Array<{ status: number; body: unknown }>) {
     const { status, body } = script[Math.min(next++, script.length - 1)] ?? { status: 200, body: {} };
     return { status, headers: {}, body: JSON.stringify(body), attempts: 1, latencyMs: 5 };
   };
-  const atlas: AtlasPeeringApi = { updatePeer: answer, getPeer: answer };
+  const atlas: AtlasPeeringApi = {
+    updatePeer: answer,
+    getPeer: answer,
+    listPeers: answer,
+    getContainer: answer,
+  };
   const deps = {
     credentials,
     atlas,

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { CHANGE_STATES } from "../../../domain/peering/status.js";
-import type { AuditLog, AuditPage, AuditRecord } from "../../../ports/AuditLog.js";
+import { AUDIT_OUTCOMES, type AuditLog, type AuditPage, type AuditRecord } from "../../../ports/AuditLog.js";
 import { ChangeStoreError, InvalidChangeCursorError } from "../../../ports/ChangeStore.js";
 import type { Item } from "./codec.js";
 import { conditionalWrite, storeRead } from "./errors.js";
@@ -17,7 +17,7 @@ const MAX_LIMIT = 100;
 const JSON_FIELDS = ["asked", "before", "after"] as const;
 const STRING_FIELDS = ["callerId", "reason", "groupId", "peerId", "changeId", "detail"] as const;
 const CHANNELS: ReadonlySet<unknown> = new Set(["http", "slack", "eventbridge", "unknown"]);
-const OUTCOMES: ReadonlySet<unknown> = new Set(["accepted", "refused", "completed"]);
+const OUTCOMES: ReadonlySet<unknown> = new Set(AUDIT_OUTCOMES);
 const STATES: ReadonlySet<unknown> = new Set(CHANGE_STATES);
 
 export interface DynamoDbAuditLogOptions {

@@ -4,7 +4,12 @@
  */
 
 import type { NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import type { AtlasObservation, ChangeRecord, Transition } from "../../../domain/change/ChangeRecord.js";
+import type {
+  AtlasContainer,
+  AtlasObservation,
+  ChangeRecord,
+  Transition,
+} from "../../../domain/change/ChangeRecord.js";
 import { operationOf } from "../../../domain/change/operations.js";
 import type { ReplyAddress } from "../../../domain/channels.js";
 import type { AtlasQuery } from "../../../domain/peering/request.js";
@@ -63,7 +68,9 @@ export function decodeChange(item: Item): ChangeRecord {
     ...optional("requestId", read.optionalString("requestId")),
     ...optional("replyTo", replyAddressOf(item)),
     state: read.string("state") as ChangeRecord["state"],
+    // `atlas.peer` (the peer's settings as Atlas returned them) is a nested map and comes back with it.
     atlas: read.map("atlas") as AtlasObservation,
+    ...optional("container", containerOf(read.optionalMap("container"))),
     attempt: read.number("attempt"),
     waitingChecks: read.number("waitingChecks"),
     ...optional("retryingChecks", read.optionalNumber("retryingChecks")),
@@ -125,6 +132,7 @@ function fieldReader(item: Item, kind: string) {
     optionalString: (name: string) => absentOr(name, isString),
     optionalNumber: (name: string) => absentOr(name, isNumber),
     map: (name: string) => check(name, isMap),
+    optionalMap: (name: string) => absentOr(name, isMap),
     list: (name: string) => check(name, Array.isArray),
   };
 }
@@ -133,6 +141,11 @@ const isString = (value: unknown): value is string => typeof value === "string";
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isMap = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The peer's container, if it was read: a map with a text `id` (records written before it was kept have none). */
+function containerOf(map: Record<string, unknown> | undefined): AtlasContainer | undefined {
+  return typeof map?.id === "string" ? (map as unknown as AtlasContainer) : undefined;
+}
 
 /** Where to reply: `replyTo`, or the `slackResponseUrl` of records written before replies were channel-neutral. */
 function replyAddressOf(item: Item): ReplyAddress | undefined {

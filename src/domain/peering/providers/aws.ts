@@ -1,6 +1,7 @@
 /** AWS VPC peering. */
 import { accepterRegionName, awsAccountId, containerId, routeTableCidrBlock, vpcId } from "../fields.js";
-import type { ProviderModule } from "./provider.js";
+import { arg, awsAccepterRegion, SHELL_SAFE, setting } from "./observed.js";
+import type { DesiredSettings, NextActionChange, ProviderModule } from "./provider.js";
 
 export const aws: ProviderModule = {
   name: "AWS",
@@ -17,10 +18,34 @@ export const aws: ProviderModule = {
   statusField: "statusName",
   errorField: "errorStateName",
   nextAction(change, desired) {
-    const connection = change.atlas.connectionId ?? "(its id appears once Atlas has requested it)";
+    const { connection, account, region, atlasCidr, vpc } = awsStep(change, desired);
     return (
-      `Accept VPC peering connection ${connection} in AWS account ${desired.awsAccountId ?? "(your account)"}, ` +
-      `region ${desired.accepterRegionName ?? "(the container's region)"}, and add a route to the Atlas CIDR.`
+      `Accept VPC peering connection ${connection ?? "(its id appears once Atlas has requested it)"} in AWS ` +
+      `account ${account ?? "(your account)"}, region ${region ?? "(the Atlas container's region)"}, then add a ` +
+      `route to the Atlas CIDR ${atlasCidr ?? "(the Atlas container's atlasCidrBlock)"} through it in the route ` +
+      `tables of VPC ${vpc ?? "(your VPC)"}.`
     );
   },
+  nextCommands(change, desired) {
+    const step = awsStep(change, desired);
+    const pcx = arg(step.connection, SHELL_SAFE.pcx, "<vpc-peering-connection-id>");
+    const region = arg(step.region, SHELL_SAFE.awsRegion, "<region>");
+    const cidr = arg(step.atlasCidr, SHELL_SAFE.cidr, "<Atlas CIDR>");
+    return [
+      `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${pcx} --region ${region}`,
+      `aws ec2 create-route --route-table-id <your route table> --destination-cidr-block ${cidr} ` +
+        `--vpc-peering-connection-id ${pcx} --region ${region}`,
+    ];
+  },
 };
+
+/** What the AWS step names: the pcx Atlas requested, where to accept it, and the route to add. */
+function awsStep(change: NextActionChange, desired: DesiredSettings) {
+  return {
+    connection: change.atlas.connectionId,
+    account: setting(change, desired, "awsAccountId"),
+    region: awsAccepterRegion(change, desired),
+    atlasCidr: change.container?.atlasCidrBlock,
+    vpc: setting(change, desired, "vpcId"),
+  };
+}

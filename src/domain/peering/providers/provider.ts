@@ -23,10 +23,27 @@ export interface FixedFields {
   reason: string;
 }
 
-/** What a next action may use of the change, besides its desired body. */
-export interface NextActionChange {
-  atlas: { connectionId?: string };
+/** Atlas's side of the peering, from the peer's network container, as far as it was read. */
+export interface NextActionContainer {
+  atlasCidrBlock?: string;
+  /** AWS: Atlas's name of the container's region, e.g. `US_EAST_1`. */
+  regionName?: string;
+  gcpProjectId?: string;
+  networkName?: string;
 }
+
+/**
+ * What a next action may use of the change, besides its desired body: what Atlas answered (the peer's settings
+ * as it returned them win over the body, which a v1.0 change may have sent only in part) and the container.
+ */
+export interface NextActionChange {
+  peerId?: string;
+  atlas: { connectionId?: string; peer?: Readonly<Record<string, string | null>> };
+  container?: NextActionContainer;
+}
+
+/** The change's desired body, as next actions read it. */
+export type DesiredSettings = Readonly<Record<string, string | undefined>>;
 
 /** One provider. */
 export interface ProviderModule {
@@ -34,7 +51,7 @@ export interface ProviderModule {
   name: Provider;
   /** The name with its article, as messages use it: "an AWS", "a GCP". */
   article: string;
-  /** The writable fields of the v2 schema, each with its validator (`fields.ts`); every one required in "full" mode. */
+  /** The writable fields of the v2 schema, each with its validator (`fields.ts`); "full" mode requires only containerId. */
   fields: Readonly<Record<string, z.ZodMiniType<string>>>;
   /** Whether a body may leave `providerName` out (Atlas then assumes this provider); at most one provider. */
   providerNameOptional: boolean;
@@ -50,5 +67,10 @@ export interface ProviderModule {
    * What a person must do on the cloud side while Atlas waits (PENDING_ACCEPTANCE / WAITING_FOR_USER), in
    * words a platform engineer can act on; `desired` is the change's body.
    */
-  nextAction(change: NextActionChange, desired: Readonly<Record<string, string | undefined>>): string;
+  nextAction(change: NextActionChange, desired: DesiredSettings): string;
+  /**
+   * The same step as commands to paste: only values of a known shape are put in (a shell reads them); a value
+   * nobody knows yet, or only the user does, is a `<placeholder>`.
+   */
+  nextCommands(change: NextActionChange, desired: DesiredSettings): string[];
 }

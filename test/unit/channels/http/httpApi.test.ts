@@ -173,7 +173,8 @@ describe("refusals before Atlas", () => {
       lambdaContext,
     );
     expect(result.statusCode).toBe(status);
-    expect(result.headers["content-type"]).toBe("application/problem+json");
+    // Atlas-shaped on the drop-in route (issue 11): the Go SDK decodes only a JSON media type it knows.
+    expect(result.headers["content-type"]).toBe("application/json");
     expect(atlas.calls).toEqual([]);
   });
 
@@ -273,7 +274,7 @@ describe("refusals before Atlas", () => {
       apiEvent({ method: "PUT", path: v2Path, headers: bearer, body: AWS_BODY }),
       lambdaContext,
     );
-    expect(wrongMethod).toMatchObject({ statusCode: 405, headers: { Allow: "PATCH" } });
+    expect(wrongMethod).toMatchObject({ statusCode: 405, headers: { Allow: "GET, PATCH" } });
   });
 
   it("answers 5xx without detail when the Atlas keys cannot be loaded", async () => {
@@ -461,7 +462,7 @@ describe("a refusal whose audit cannot be written", () => {
       );
     });
     expect(result?.statusCode).toBe(401);
-    expect(result?.headers["content-type"]).toBe("application/problem+json");
+    expect(result?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(result?.body ?? "{}")).toMatchObject({ status: 401, title: "Authentication required" });
     expect(logs).toContainEqual(
       expect.objectContaining({ level: "WARN", message: "refusal not audited", status: 401 }),

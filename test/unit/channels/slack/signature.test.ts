@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { slackSignature, verifySlackSignature } from "../../../../src/channels/slack/signature.js";
+import {
+  slackReplayKey,
+  slackSignature,
+  verifySlackSignature,
+} from "../../../../src/channels/slack/signature.js";
 
 // Slack's published example (api.slack.com/authentication/verifying-requests-from-slack).
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -126,5 +130,20 @@ describe("verifySlackSignature", () => {
       ok: false,
       reason: "bad signature",
     });
+  });
+});
+
+describe("slackReplayKey", () => {
+  it("names one delivery by its workspace and signed base string, holding neither the body nor the signature", () => {
+    const key = slackReplayKey("T1DC2JH3J", TIMESTAMP, Buffer.from(BODY));
+    expect(key).toBe(slackReplayKey("T1DC2JH3J", TIMESTAMP, BODY));
+    expect(key).not.toContain(EXPECTED.slice(3));
+    expect(key).not.toContain("trigger_id");
+    for (const other of [
+      slackReplayKey("T0OTHER00", TIMESTAMP, BODY),
+      slackReplayKey("T1DC2JH3J", String(Number(TIMESTAMP) + 1), BODY),
+      slackReplayKey("T1DC2JH3J", TIMESTAMP, BODY.replace("398738663015", "398738663016")),
+    ])
+      expect(other).not.toBe(key);
   });
 });

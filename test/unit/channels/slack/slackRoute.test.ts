@@ -12,6 +12,7 @@ import { makeHttpHandler } from "../../../../src/lambda/httpHandler.js";
 import { createLogger } from "../../../../src/observability/logger.js";
 import { fakeChangeDeps } from "../../../helpers/changeDeps.js";
 import { apiEvent, lambdaContext } from "../../../helpers/events.js";
+import { FakeAtlas } from "../../../helpers/fakes.js";
 import { MemoryReplayGuard } from "../../../helpers/memoryAudit.js";
 
 const SECRET_ID = "atlas-peering-gateway/dev/slack";
@@ -125,5 +126,125 @@ describe("the Slack route when chatops is not set up", () => {
     });
     expect(problem.detail).toContain(SECRET_ID);
     expect(JSON.stringify({ problem, logs })).not.toMatch(/secret-7f3a/);
+  });
+});
+
+describe("a signed Slack command delivered twice", () => {
+  const SLACK_SECRET = "unit-slack-signing-secret-5d1e";
+  const GROUP = "5f1e2d3c4b5a69788796a5b4";
+  const PEER = "6a0b1c2d3e4f5a6b7c8d9e0f";
+  const PEER_NOW = {
+    id: PEER,
+    providerName: "AWS",
+    accepterRegionName: "us-east-1",
+    awsAccountId: "123456789012",
+    containerId: "5e57d85c854180642f7844bf",
+    routeTableCidrBlock: "10.8.0.0/21",
+    vpcId: "vpc-0123456789abcdef0",
+    statusName: "AVAILABLE",
+  };
+
+  /** A container whose registry maps the ACME workspace to a caller allowed on every project. */
+  function slackContainer() {
+    const atlas = new FakeAtlas({
+      status: 200,
+      body: JSON.stringify({ ...PEER_NOW, statusName: "INITIATING" }),
+      headers: { "content-type": "application/json" },
+    });
+    atlas.current = { status: 200, body: JSON.stringify(PEER_NOW) };
+    const registry = {
+      callers: [
+        {
+          id: "acme-chatops",
+          tokenSha256: [],
+          signingSecrets: [],
+          projects: [{ groupId: "*" }],
+          identities: { slack: [{ teamId: "T0ACME0001" }] },
+        },
+      ],
+    };
+    const fake = fakeChangeDeps({ now: NOW, atlas, registry });
+    const handler = makeHttpHandler({
+      ...fake.deps,
+      logger: createLogger(),
+      limits: { maxBodyBytes: 16_384, signatureToleranceSeconds: 300 },
+      replay: new MemoryReplayGuard(),
+      slackSigningSecrets: async () => [SLACK_SECRET],
+    });
+    return { handler, atlas, ...fake };
+  }
+
+  /** One delivery of `update`, as Slack signs it; a fresh `trigger` is what a new invocation by the user has. */
+  function update(trigger: string, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams({
+      team_id: "T0ACME0001",
+      user_id: "U0ALICE001",
+      channel_id: "C0NETWORK1",
+      command: "/atlas-peering",
+      text: `update ${GROUP} ${PEER} routeTableCidrBlock=10.9.0.0/21`,
+      response_url: `https://hooks.slack.com/commands/T0ACME0001/${trigger}/abc`,
+      trigger_id: trigger,
+    }).toString();
+    const timestamp = String(NOW / 1000);
+    const signature = slackSignature(SLACK_SECRET, timestamp, body);
+    return apiEvent({
+      method: "POST",
+      path: "/v1/slack/commands",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": signature,
+        ...headers,
+      },
+      body,
+    });
+  }
+
+  const patches = (atlas: FakeAtlas) => atlas.calls.filter((c) => c.method === "PATCH");
+  it.each([
+    ["a replay of the same delivery", {}],
+    ["a copy marked as Slack's retry", { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" }],
+  ])("answers %s with an ephemeral 'already handled' and creates no second change", async (_label, extra) => {
+    const { handler, atlas, store, audit } = slackContainer();
+    const delivery = update("1111.2222.aaaa");
+    const first = await handler(delivery, lambdaContext);
+    expect(first.statusCode).toBe(200);
+    expect(JSON.parse(first.body).text).toMatch(/^Change chg-\d+ accepted/);
+    expect(patches(atlas)).toHaveLength(1);
+    const copy = { ...delivery, headers: { ...delivery.headers, ...extra } as Record<string, string> };
+    const again = await handler(copy, lambdaContext);
+    expect(again.statusCode).toBe(200);
+    expect(JSON.parse(again.body)).toMatchObject({
+      response_type: "ephemeral",
+      text: "This command was already handled, so nothing was done again. To do it again, run the command again.",
+    });
+    expect(patches(atlas)).toHaveLength(1);
+    expect((await store.list({ groupId: GROUP, limit: 10 })).items).toHaveLength(1);
+    expect(audit.withOutcome("refused", "replay")).toEqual([
+      expect.objectContaining({ channel: "slack", callerId: "acme-chatops" }),
+    ]);
+    const logged = JSON.stringify(logs);
+    expect(logged).toContain('"message":"Slack command replayed"');
+    expect(logged).not.toContain(copy.headers["x-slack-signature"]?.slice(3) ?? "-");
+    expect(logged).not.toContain(SLACK_SECRET);
+  });
+
+  it("refuses every later copy too, and a tampered copy as a bad signature", async () => {
+    const { handler, atlas } = slackContainer();
+    const delivery = update("3333.4444.bbbb");
+    await handler(delivery, lambdaContext);
+    for (let i = 0; i < 3; i++)
+      expect(JSON.parse((await handler(delivery, lambdaContext)).body).text).toMatch(/already handled/);
+    const tampered = { ...delivery, body: `${delivery.body}&x=1` };
+    expect((await handler(tampered, lambdaContext)).statusCode).toBe(401);
+    expect(patches(atlas)).toHaveLength(1);
+  });
+
+  it("treats the user running the same command again (a new trigger) as a new request", async () => {
+    const { handler } = slackContainer();
+    await handler(update("5555.6666.cccc"), lambdaContext);
+    const rerun = JSON.parse((await handler(update("7777.8888.dddd"), lambdaContext)).body);
+    // Not "already handled": it reaches the change, which is refused as one is already in flight.
+    expect(rerun.text).not.toMatch(/already handled/);
   });
 });
