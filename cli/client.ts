@@ -17,6 +17,8 @@ export class GatewayApiError extends Error {
   readonly requestId: string | undefined;
   /** The change the problem is about: the in-flight change on a 409, the refused change on an Atlas refusal. */
   readonly changeRequestId: string | undefined;
+  /** What to do about it, when the gateway says (a refusal it knows a remedy for). */
+  readonly remediation: string | undefined;
 
   constructor(
     readonly status: number,
@@ -26,6 +28,7 @@ export class GatewayApiError extends Error {
       errors?: FieldError[];
       requestId?: string;
       changeRequestId?: string;
+      remediation?: string;
     },
   ) {
     super(`${status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ""}`);
@@ -35,6 +38,7 @@ export class GatewayApiError extends Error {
     this.errors = problem.errors ?? [];
     this.requestId = problem.requestId;
     this.changeRequestId = problem.changeRequestId;
+    this.remediation = problem.remediation;
   }
 }
 
@@ -173,6 +177,7 @@ function problemError(response: Response, text: string): GatewayApiError {
     ...optional("detail", stringOr(body.detail, stringOr(body.message, ""))),
     ...optional("requestId", stringOr(body.requestId, "")),
     ...optional("changeRequestId", stringOr(body.changeRequestId, "")),
+    ...optional("remediation", stringOr(body.remediation, "")),
     errors,
   });
 }

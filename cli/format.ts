@@ -26,10 +26,18 @@ export function formatChange(view: ChangeView): string {
     ["reason", view.reason],
     ["updated", view.updatedAt && shortTime(view.updatedAt)],
     ["error", problem || undefined],
+    ["fix", view.remediation],
     ["next", view.state === "WAITING_FOR_USER" ? view.nextAction : undefined],
+    ...commandRows(view),
   ];
   const lines = rows.filter(([, value]) => value).map(([label, value]) => `  ${label.padEnd(8)} ${value}`);
   return `${[`Change ${view.id}: ${view.state}`, ...lines].join("\n")}\n`;
+}
+
+/** The next action's commands, one a line under a `run` label, so each can be copied whole. */
+function commandRows(view: ChangeView): [string, string][] {
+  if (view.state !== "WAITING_FOR_USER") return [];
+  return (view.nextActionCommands ?? []).map((command, i) => [i === 0 ? "run" : "", command]);
 }
 
 /** Changes as a table: id, state, peer, Atlas status, last update. */
@@ -59,6 +67,7 @@ export function formatProblem(error: GatewayApiError): string {
   const lines = [`Error: ${error.status ? `${error.status} ` : ""}${error.title}`];
   if (error.detail) lines.push(`  ${error.detail}`);
   for (const field of error.errors) lines.push(`  - ${field.path}: ${field.message}`);
+  if (error.remediation) lines.push(`  What to do: ${error.remediation}`);
   if (error.changeRequestId) {
     const about = error.status === 409 ? "A change for this peer is still in flight" : "Change";
     lines.push(`  ${about}: ${error.changeRequestId} (peering-gateway status ${error.changeRequestId})`);
@@ -109,7 +118,10 @@ export class Progress {
     }
     this.lastKey = key;
     // Below the status line, once per wait: the person watching is the one who must act.
-    if (entersWaiting && view.nextAction) this.note(`Action needed: ${view.nextAction}`);
+    if (entersWaiting && view.nextAction) {
+      const commands = (view.nextActionCommands ?? []).map((command) => `  ${command}`);
+      this.note([`Action needed: ${view.nextAction}`, ...commands].join("\n"));
+    }
   }
 
   /** Prints a message on its own line without breaking the status line. */
