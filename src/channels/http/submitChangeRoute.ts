@@ -50,7 +50,8 @@ function respond(outcome: SubmitOutcome, context: RouteContext): HttpResult {
   const answer = outcome.kind === "created" ? outcome.answer : undefined;
   if (change.state === "REJECTED" && answer) {
     const problemContext = { requestId: context.request.requestId, instance: context.request.rawPath };
-    const extensions = { changeRequestId: change.id };
+    const { remediation } = toView(change);
+    const extensions = { changeRequestId: change.id, ...(remediation === undefined ? {} : { remediation }) };
     const problem = atlasRejectionProblem(
       answer.status,
       parseAtlasErrorBody(answer.body),

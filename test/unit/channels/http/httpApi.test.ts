@@ -365,6 +365,8 @@ describe("POST /v1/peering-changes", () => {
       title: "Conflict",
       atlas: refusal,
       changeRequestId: "chg-1",
+      // What to do about it, as the change's view says it.
+      remediation: expect.stringContaining("10.15.0.0/16"),
     });
   });
 
