@@ -24,7 +24,7 @@ export function banner(stack: LocalStack): string {
     ...awsStandIns(stack),
   );
   if (stack.devToken) {
-    lines.push("", `Dev bearer token (caller local-dev, every project): ${stack.devToken}`);
+    lines.push("", devTokenLine(stack));
     if (stack.simulator) {
       lines.push(
         "",
@@ -36,6 +36,16 @@ export function banner(stack: LocalStack): string {
     lines.push("", "Callers come from GATEWAY_CALLERS_FILE.");
   }
   return lines.join("\n");
+}
+
+/**
+ * A generated token is printed (nobody else knows it); one supplied in GATEWAY_DEV_TOKEN never is: the banner
+ * ends up in terminal scrollback, CI logs and screen shares, and whoever supplied it already has it.
+ */
+function devTokenLine(stack: LocalStack): string {
+  return stack.devTokenGenerated
+    ? `Dev bearer token (caller local-dev, every project): ${stack.devToken}`
+    : "Dev bearer token (caller local-dev, every project): the one given in GATEWAY_DEV_TOKEN (not printed)";
 }
 
 /**
@@ -81,7 +91,7 @@ function tryItCurl(stack: LocalStack): string {
   };
   return [
     `curl -sS -X PATCH '${stack.gatewayUrl}/api/atlas/v2/groups/${demo?.groupId}/peers/${aws?.peerId}' \\`,
-    `  -H 'Authorization: Bearer ${stack.devToken}' \\`,
+    `  -H "Authorization: Bearer ${stack.devTokenGenerated ? stack.devToken : "$GATEWAY_DEV_TOKEN"}" \\`,
     "  -H 'Content-Type: application/vnd.atlas.2023-01-01+json' \\",
     "  -H 'Accept: application/vnd.atlas.2023-01-01+json' \\",
     `  -d '${JSON.stringify(body)}'`,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ensureChangeTable } from "../src/adapters/aws/dynamodb/createTable.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
@@ -54,6 +55,7 @@ export interface LocalCloud {
     atlasSecret: string;
     callersSecret: string;
     slackSecret: string;
+    cursorSecret: string;
     table: string;
     scheduleGroup: string;
     eventBus: string;
@@ -90,6 +92,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     atlasSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/atlas`,
     callersSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/callers`,
     slackSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/slack`,
+    cursorSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/cursor-key`,
     // The name the local stack always used, so an existing GATEWAY_DATA_DIR keeps its changes.
     table: PREFIX,
     scheduleGroup: PREFIX,
@@ -110,6 +113,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
             [names.atlasSecret]: JSON.stringify(atlasSecret(options.atlas)),
             [names.callersSecret]: options.callers,
             [names.slackSecret]: JSON.stringify({ signingSecret: options.slackSigningSecret }),
+            // Generated per start, as the stack generates one per stage: an earlier run's cursors are refused.
+            [names.cursorSecret]: JSON.stringify({ key: randomBytes(32).toString("base64url") }),
           },
         }),
       ),
@@ -127,9 +132,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ATLAS_SECRET_ID: names.atlasSecret,
       CALLERS_SECRET_ID: names.callersSecret,
       SLACK_SIGNING_SECRET_ID: names.slackSecret,
+      CURSOR_SECRET_ID: names.cursorSecret,
       ATLAS_BASE_URL: options.atlas.baseUrl,
       // Short, so a secret changed in the emulator is seen within seconds.
       SECRETS_MAX_AGE_SECONDS: "5",
+      CALLERS_MAX_AGE_SECONDS: "5",
+      // Roomy: drills and the e2e suites send bursts of changes from one caller; AWS keeps 30/min, burst 10.
+      RATE_LIMIT_PER_MINUTE: "600",
+      RATE_LIMIT_BURST: "100",
       // Quick retries and timeouts, so drills against the simulator take seconds.
       ATLAS_MAX_ATTEMPTS: "4",
       ATLAS_RETRY_BASE_MS: "100",

@@ -69,6 +69,8 @@ export interface LocalStack {
   simulator?: AtlasSimulator;
   /** The dev caller's bearer token; absent when a callers file is used. */
   devToken?: string;
+  /** Whether the dev token was generated here (so the banner may print it) rather than supplied. */
+  devTokenGenerated?: boolean;
   /** What the local Slack route verifies signatures with (it is in the Slack secret). */
   slackSigningSecret: string;
   /** The http function's production dependencies (`awsDeps(env)`), pointed at the local stand-ins. */
@@ -275,7 +277,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     gatewayUrl: gateway.url,
     ...(simulator ? { simulator } : {}),
-    ...(devToken ? { devToken } : {}),
+    ...(devToken ? { devToken, devTokenGenerated: options.devToken === undefined } : {}),
     slackSigningSecret,
     deps,
     cloud,

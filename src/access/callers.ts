@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { Channel } from "../domain/channels.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
+import type { RateLimit } from "../domain/rateLimit.js";
 
 /**
  * What a grant allows: `read` the peers (the GET routes, the changes and the audit trail), or `change` them
@@ -33,6 +34,8 @@ export interface Caller {
   callbackHosts?: string[];
   /** Who acts as this caller on each channel that identifies its senders (read it with {@link identitiesOf}). */
   identities?: CallerIdentities;
+  /** This caller's own change rate limit; the gateway's default (`RATE_LIMIT_*`) when absent. */
+  rateLimit?: RateLimit;
 }
 
 /** A Slack workspace (`team_id`) and the users or channels in it that map to a caller. */
@@ -89,6 +92,14 @@ export class CallerRegistryError extends GatewayError {
   readonly kind: ErrorKind = "misconfigured";
   readonly code: string = "callers-registry";
   readonly title: string = "The gateway cannot load its callers";
+
+  /**
+   * Whoever asks is not authenticated yet (the registry is what authenticates them): the message names the
+   * secret and what is wrong with it, which is for the log line, never for an anonymous caller.
+   */
+  override get detail(): string {
+    return "The gateway's caller registry cannot be read.";
+  }
 }
 
 const hex24 = z.string().check(z.regex(/^[a-f0-9]{24}$/, "must be 24 lowercase hex characters"));
@@ -130,6 +141,12 @@ const caller = z.strictObject({
   ),
   callbackHosts: z._default(z.array(z.string().check(z.minLength(1))), []),
   identities: z.optional(z.strictObject(identityLists)),
+  rateLimit: z.optional(
+    z.strictObject({
+      perMinute: z.number().check(z.positive("must be a positive number"), z.maximum(6_000)),
+      burst: z.number().check(z.int(), z.minimum(1), z.maximum(1_000)),
+    }),
+  ),
   // The old top-level keys (see LEGACY_KEYS), folded into `identities` by toCaller.
   slack: identityList("slack"),
   eventSources: identityList("eventbridge"),
@@ -181,7 +198,7 @@ type ParsedCaller = z.output<typeof caller>;
 
 /** Drops absent optional fields (exactOptionalPropertyTypes) and folds the old identity keys into `identities`. */
 function toCaller(entry: ParsedCaller): Caller {
-  const { id, tokenSha256, signingSecrets, projects, callbackSecret, callbackHosts } = entry;
+  const { id, tokenSha256, signingSecrets, projects, callbackSecret, callbackHosts, rateLimit } = entry;
   const identities = toIdentities(entry);
   return {
     id,
@@ -191,6 +208,7 @@ function toCaller(entry: ParsedCaller): Caller {
     callbackHosts,
     ...(callbackSecret === undefined ? {} : { callbackSecret }),
     ...(identities === undefined ? {} : { identities }),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
   };
 }
 

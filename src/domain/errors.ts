@@ -7,6 +7,7 @@
  * - `unauthenticated`: no or bad credentials; `forbidden`: known caller, not allowed this;
  * - `not-found`: no such thing (or not visible to the caller); `conflict`: the state forbids it now;
  * - `refused`: valid, but the gateway or Atlas will not do it (policy, Atlas's own rules);
+ * - `rate-limited`: the caller sent too many changes too fast (wait, then send again);
  * - `unavailable`: a dependency failed, retrying later may work (never the caller's fault);
  * - `misconfigured`: the gateway's own setup is wrong, an operator must act (never the caller's fault).
  */
@@ -17,6 +18,7 @@ export type ErrorKind =
   | "not-found"
   | "conflict"
   | "refused"
+  | "rate-limited"
   | "unavailable"
   | "misconfigured";
 
@@ -27,6 +29,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "not-found",
   "conflict",
   "refused",
+  "rate-limited",
   "unavailable",
   "misconfigured",
 ];

@@ -23,6 +23,8 @@ export interface ChangeMetrics {
   settled(change: ChangeRecord): void;
   /** How long a change has been pending, at each check (alarms on the maximum). */
   pending(change: ChangeRecord, now: number): void;
+  /** A request was refused for no or bad credentials (not audited; an alarm watches for a flood). */
+  unauthenticated(): void;
 }
 
 /** Metrics that go nowhere, for tests (the local stack runs Powertools Metrics with POWERTOOLS_METRICS_DISABLED). */
@@ -31,4 +33,5 @@ export const noMetrics: ChangeMetrics = {
   atlasCall: () => {},
   settled: () => {},
   pending: () => {},
+  unauthenticated: () => {},
 };

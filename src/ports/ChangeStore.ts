@@ -2,6 +2,7 @@ import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import type { ChangeQuery } from "../domain/change/listQuery.js";
 import type { Notification } from "../domain/change/notification.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
+import type { RateDecision, RateLimit } from "../domain/rateLimit.js";
 
 /** A page of changes, newest first, and the cursor for the next page (absent on the last). */
 export interface ChangePage {
@@ -83,6 +84,15 @@ export interface NotificationOutbox {
   replace(previous: Notification, next: Notification | undefined): Promise<boolean>;
   /** Notifications whose `dueAt` is at or before `now`, oldest first, through an index. */
   due(now: number, limit: number): Promise<Notification[]>;
+}
+
+/**
+ * One token bucket per caller for change-making requests, on the change store's table so every container
+ * shares it. `limit` is the caller's own from the registry, else the adapter's default. Store failures are
+ * thrown as {@link ChangeStoreError}s: a change is never let through unchecked.
+ */
+export interface ChangeRateLimiter {
+  take(callerId: string, limit: RateLimit | undefined, now: number): Promise<RateDecision>;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { CallerDirectory } from "../ports/CallerDirectory.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 import type { CallbackNotifier, ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 import type { ChangeReplier } from "../ports/ChangeReplies.js";
-import type { ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
+import type { ChangeRateLimiter, ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
+import type { CursorSealer } from "../ports/CursorSealer.js";
 import type { Logger } from "../ports/Logger.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 
@@ -23,6 +24,10 @@ export interface ChangeDeps {
   repliers: ChangeReplier[];
   callers: CallerDirectory;
   audit: AuditLog;
+  /** Each caller's token bucket for change-making requests (see admitChange). */
+  rateLimiter: ChangeRateLimiter;
+  /** Seals the store's list positions into the opaque cursors callers hold, and opens them again. */
+  cursors: CursorSealer;
   metrics: ChangeMetrics;
   logger: Logger;
   now: () => number;

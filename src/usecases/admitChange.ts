@@ -8,6 +8,7 @@ import { RequestValidationError } from "../domain/validation.js";
 import type { PeerCall } from "../ports/AtlasPeeringApi.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import type { ChangeSubmission } from "./ChangeSubmission.js";
+import { takeChangeToken } from "./changeRate.js";
 import { CallbackNotAllowedError } from "./errors.js";
 import { type SubmitOutcome, submitChange } from "./submitChange.js";
 
@@ -43,7 +44,8 @@ export function checkAdmission(request: ChangeAdmission): PeerCall {
 }
 
 /**
- * Admits a change from any channel and submits it: {@link checkAdmission}, then `submitChange`. Its refusals
+ * Admits a change from any channel and submits it: {@link checkAdmission}, a token from the caller's rate
+ * limit (a refused request costs none; a dry run never gets here), then `submitChange`. Its refusals
  * are thrown, never audited here: each channel audits a refusal the way it answers it (HTTP and Slack through
  * `answerWithProblems`, EventBridge with its Rejected event), so a refusal is audited exactly once.
  */
@@ -53,6 +55,7 @@ export async function admitChange(
   deadline: number,
 ): Promise<SubmitOutcome> {
   const call = checkAdmission(request);
+  await takeChangeToken(request.caller, deps);
   const { groupId: _g, peerId: _p, apiVersion: _v, query: _q, ...rest } = request;
   return submitChange({ ...rest, call }, deps, deadline);
 }

@@ -88,7 +88,8 @@ async function deliverTo(
 }
 
 async function deliverCallback(n: Notification, deps: ChangeDeps): Promise<TargetResult> {
-  const url = n.view.callbackUrl;
+  // Notifications written before they kept the URL have it, whole, in their view.
+  const url = n.callbackUrl ?? n.view.callbackUrl;
   if (url === undefined) return { delivered: false, retryable: false, outcome: "no callback URL" };
   const caller = (await deps.callers.registry()).callers.find((c) => c.id === n.view.callerId);
   const verdict = recheckCallback(caller, url);
@@ -105,8 +106,8 @@ async function deliverCallback(n: Notification, deps: ChangeDeps): Promise<Targe
 }
 
 async function deliverReply(n: Notification, deps: ChangeDeps): Promise<TargetResult> {
-  const change = await deps.store.get(n.changeId);
-  const address = change?.replyTo;
+  // Notifications written before they kept the address read it from the change.
+  const address = n.replyTo ?? (await deps.store.get(n.changeId))?.replyTo;
   if (!address) return { delivered: false, retryable: false, outcome: "no reply address" };
   const replier = deps.repliers.find((candidate) => candidate.channel === address.channel);
   if (!replier) return { delivered: false, retryable: false, outcome: `no replier for ${address.channel}` };

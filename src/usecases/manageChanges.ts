@@ -1,5 +1,11 @@
 import type { Caller } from "../access/callers.js";
-import { authorizeChange, mayRead } from "../access/policy.js";
+import {
+  authorizeChange,
+  authorizeProjectRead,
+  authorizeRead,
+  mayRead,
+  scopeIncludes,
+} from "../access/policy.js";
 import type { ChangeRecord } from "../domain/change/ChangeRecord.js";
 import { isLeased, withState } from "../domain/change/lifecycle.js";
 import type { ChangeQuery } from "../domain/change/listQuery.js";
@@ -7,6 +13,7 @@ import { isTerminal } from "../domain/peering/status.js";
 import type { ChangePage } from "../ports/ChangeStore.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import { ChangeBusyError, ChangeEndedError, ChangeNotFoundError, ChangeSendingError } from "./errors.js";
+import { sealedPage } from "./listings.js";
 import { persistChange } from "./persistChange.js";
 
 /**
@@ -27,14 +34,25 @@ export async function getChange(
   return change;
 }
 
-/** A project's changes, newest first; only the peers the caller may see. */
+/**
+ * A project's changes, newest first; only the peers the caller may see. A caller with no grant for the project,
+ * or asking for a peer outside its grants, gets 403 before the store is asked (an empty 200 would still hand it
+ * a cursor). The cursor is sealed to the caller and the filters (see {@link sealedPage}).
+ */
 export async function listChanges(
   query: ChangeQuery,
   caller: Caller,
-  deps: Pick<ChangeDeps, "store">,
+  deps: Pick<ChangeDeps, "store" | "cursors">,
 ): Promise<ChangePage> {
-  const page = await deps.store.list(query);
-  return { ...page, items: page.items.filter((c) => mayRead(caller, c.groupId, c.peerId)) };
+  const scope = authorizeProjectRead(caller, query.groupId);
+  if (query.peerId !== undefined) authorizeRead(caller, query.groupId, query.peerId);
+  const { groupId, peerId, state } = query;
+  const bound = { listing: "changes", callerId: caller.id, query: { groupId, peerId, state } };
+  const page = await sealedPage(query.cursor, bound, deps.cursors, (position) => {
+    const { cursor: _sent, ...rest } = query;
+    return deps.store.list(position === undefined ? rest : { ...rest, cursor: position });
+  });
+  return { ...page, items: page.items.filter((c) => scopeIncludes(scope, c.peerId)) };
 }
 
 /**

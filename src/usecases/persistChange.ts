@@ -21,7 +21,7 @@ export async function persistChange(
   deps: ChangeDeps,
 ): Promise<boolean> {
   const notification = notificationFor(next, previous, deps.now());
-  if (!(await deps.store.update(next, previous.version, notification))) {
+  if (!(await deps.store.update(stored(next), previous.version, notification))) {
     deps.logger.info("change moved on concurrently; this update was dropped", {
       changeId: next.id,
       attempt: previous.attempt,
@@ -38,6 +38,16 @@ export async function persistChange(
   }
   if (notification) await publishEvent(notification, deps);
   return true;
+}
+
+/**
+ * What is kept of `next`: once the change ended, no reply address (a Slack `response_url` is a capability
+ * URL, and the record stays 90 days). The notification written with it keeps the address for delivery.
+ */
+function stored(next: ChangeRecord): ChangeRecord {
+  if (!isTerminal(next.state) || next.replyTo === undefined) return next;
+  const { replyTo: _dropped, ...rest } = next;
+  return rest;
 }
 
 /**

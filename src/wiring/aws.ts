@@ -4,8 +4,10 @@ import { AtlasClient } from "../adapters/atlas/AtlasClient.js";
 import { PowertoolsChangeMetrics } from "../adapters/aws/PowertoolsChangeMetrics.js";
 import { SecretsManagerCallerDirectory } from "../adapters/aws/SecretsManagerCallerDirectory.js";
 import { SecretsManagerCredentialSource } from "../adapters/aws/SecretsManagerCredentialSource.js";
+import { secretsManagerCursorKey } from "../adapters/aws/SecretsManagerCursorKey.js";
 import { SecretsManagerSecrets } from "../adapters/aws/SecretsManagerSecrets.js";
 import { slackSigningSecretsFrom } from "../adapters/aws/SecretsManagerSlackSecrets.js";
+import { AesGcmCursorSealer } from "../adapters/crypto/AesGcmCursorSealer.js";
 import { createLazyUndiciTransport } from "../adapters/http/lazyTransport.js";
 import { StandardWebhooksNotifier } from "../adapters/webhooks/StandardWebhooksNotifier.js";
 import { SlackChangeReplier } from "../channels/slack/SlackChangeReplier.js";
@@ -30,8 +32,9 @@ export interface AwsDeps extends HttpHandlerDeps {
 export function awsDeps(env: Record<string, string | undefined> = process.env): AwsDeps {
   const config = loadConfig(env);
   const logger = createLogger(config.logging);
+  const secretsClient = new SecretsManagerClient(awsClientConfig(env, "SECRETS_MANAGER"));
   const secrets = new SecretsManagerSecrets({
-    client: new SecretsManagerClient(awsClientConfig(env, "SECRETS_MANAGER")),
+    client: secretsClient,
     maxAgeSeconds: config.secretsMaxAgeSeconds,
   });
   const transport = createLazyUndiciTransport(config.atlasTimeouts);
@@ -49,10 +52,17 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
       defaultSecretId: config.atlasSecretId,
       perProject: config.atlasSecretIdsByProject,
     }),
-    callers: new SecretsManagerCallerDirectory(secrets, config.callersSecretId),
+    // Its own cache, shorter than the Atlas keys': a token removed from the registry stops working sooner.
+    callers: new SecretsManagerCallerDirectory(
+      new SecretsManagerSecrets({ client: secretsClient, maxAgeSeconds: config.callersMaxAgeSeconds }),
+      config.callersSecretId,
+    ),
     ...lazyAwsAdapters(config, logger, env),
     metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName, stage: config.stage }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),
+    cursors: new AesGcmCursorSealer(
+      secretsManagerCursorKey(secrets, config.cursorSecretId, config.changesTable),
+    ),
     // One replier per channel that answers later (a new channel adds its own here).
     repliers: [
       new SlackChangeReplier(

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Logger } from "../observability/logger.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
-import type { ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
+import type { ChangeRateLimiter, ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 import type { ReplayGuard } from "../ports/ReplayGuard.js";
 import { awsClientConfig } from "./clientConfig.js";
@@ -50,6 +50,14 @@ export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<stri
         retentionDays: config.auditRetentionDays,
       });
       return new LoggedAuditLog(inner, logger);
+    }),
+    rateLimiter: lazyPort<ChangeRateLimiter>(async () => {
+      const { DynamoDbRateLimiter } = await import("../adapters/aws/dynamodb/DynamoDbRateLimiter.js");
+      return new DynamoDbRateLimiter({
+        client: await documentClient(),
+        tableName,
+        defaultLimit: config.rateLimit,
+      });
     }),
     replay: lazyPort<ReplayGuard>(async () => {
       const { DynamoDbReplayGuard } = await import("../adapters/aws/dynamodb/DynamoDbReplayGuard.js");

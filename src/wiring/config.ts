@@ -37,6 +37,10 @@ const schema = z.object({
   CALLERS_SECRET_ID: z.string().check(z.minLength(1)),
   ATLAS_BASE_URL: z._default(z.url({ protocol: /^https?$/ }), "https://cloud.mongodb.com"),
   SECRETS_MAX_AGE_SECONDS: int(300, 0, 86_400),
+  // The registry decides who may call: a removed token must stop working soon, whatever the keys' cache.
+  CALLERS_MAX_AGE_SECONDS: int(60, 0, 60),
+  RATE_LIMIT_PER_MINUTE: int(30, 1, 6_000),
+  RATE_LIMIT_BURST: int(10, 1, 1_000),
   ATLAS_CONNECT_TIMEOUT_MS: int(5_000, 100, 60_000),
   ATLAS_HEADERS_TIMEOUT_MS: int(15_000, 100, 120_000),
   ATLAS_BODY_TIMEOUT_MS: int(15_000, 100, 120_000),
@@ -58,6 +62,7 @@ const schema = z.object({
   CHANGE_DEADLINE_HOURS: seconds(168),
   SWEEP_GRACE_SECONDS: seconds(120),
   SLACK_SIGNING_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+  CURSOR_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   AUDIT_RETENTION_DAYS: int(400, 1, 3_650),
   // Hosts a Slack response_url may name. Only Slack's by default; the local stack adds its loopback receiver.
   SLACK_REPLY_HOSTS: z._default(
@@ -79,6 +84,10 @@ export interface Config {
   callersSecretId: string;
   atlasBaseUrl: string;
   secretsMaxAgeSeconds: number;
+  /** How long the callers registry is cached (at most 60 s: how long a removed token still works). */
+  callersMaxAgeSeconds: number;
+  /** Each caller's change token bucket, unless its registry entry has its own `rateLimit`. */
+  rateLimit: { perMinute: number; burst: number };
   atlasTimeouts: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number };
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   deadlineMarginMs: number;
@@ -91,6 +100,11 @@ export interface Config {
   sweepGraceMs: number;
   /** Secrets Manager id of the Slack app's signing secret; Slack commands are refused without it. */
   slackSigningSecretId?: string;
+  /**
+   * Secrets Manager id of `{"key": "…"}`, the material list cursors are sealed with. Optional so that only
+   * paging needs it: without it a listing that has a next page (or is sent a cursor) answers 500.
+   */
+  cursorSecretId?: string;
   auditRetentionDays: number;
   slackReplyHosts: string[];
   logging: { serviceName: string; logLevel?: string };
@@ -115,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     callersSecretId: e.CALLERS_SECRET_ID,
     atlasBaseUrl: e.ATLAS_BASE_URL.replace(/\/+$/, ""),
     secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
+    callersMaxAgeSeconds: e.CALLERS_MAX_AGE_SECONDS,
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     atlasTimeouts: {
       connectTimeoutMs: e.ATLAS_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.ATLAS_HEADERS_TIMEOUT_MS,
@@ -149,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ...(e.POWERTOOLS_LOG_LEVEL === undefined ? {} : { logLevel: e.POWERTOOLS_LOG_LEVEL }),
     },
     ...(e.SLACK_SIGNING_SECRET_ID === undefined ? {} : { slackSigningSecretId: e.SLACK_SIGNING_SECRET_ID }),
+    ...(e.CURSOR_SECRET_ID === undefined ? {} : { cursorSecretId: e.CURSOR_SECRET_ID }),
     ...(e.STAGE === undefined ? {} : { stage: e.STAGE }),
   };
 }

@@ -1,4 +1,5 @@
 import type { CallerRegistry } from "../../src/access/callers.js";
+import { AesGcmCursorSealer } from "../../src/adapters/crypto/AesGcmCursorSealer.js";
 import { SlackChangeReplier } from "../../src/channels/slack/SlackChangeReplier.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
@@ -15,7 +16,7 @@ import {
   RotatingCredentials,
 } from "./fakes.js";
 import { MemoryAuditLog } from "./memoryAudit.js";
-import { MemoryChangeStore } from "./memoryStore.js";
+import { MemoryChangeStore, MemoryRateLimiter } from "./memoryStore.js";
 import { StaticCallerDirectory } from "./StaticCallerDirectory.js";
 
 export const TEST_CADENCE = { recheckDelayMs: 60_000, humanWaitMaxMs: 300_000, deadlineMs: 168 * 3_600_000 };
@@ -43,6 +44,9 @@ export function fakeChangeDeps(
     repliers: [new SlackChangeReplier(slackReplies)],
     audit: new MemoryAuditLog(),
     metrics: noMetrics,
+    rateLimiter: new MemoryRateLimiter(),
+    // A fixed key: tests that mint a cursor in one setup may open it in another.
+    cursors: new AesGcmCursorSealer(async () => Buffer.alloc(32, 7)),
   };
   const deps: ChangeDeps & { logger: Logger } = {
     ...parts,

@@ -2,9 +2,11 @@ import type { ChangeRecord } from "../../src/domain/change/ChangeRecord.js";
 import type { ChangeQuery } from "../../src/domain/change/listQuery.js";
 import type { Notification } from "../../src/domain/change/notification.js";
 import { isTerminal } from "../../src/domain/peering/status.js";
+import { decideRate, type RateDecision, type RateLimit } from "../../src/domain/rateLimit.js";
 import type {
   ChangeClaims,
   ChangePage,
+  ChangeRateLimiter,
   ChangeStore,
   CreateOutcome,
   IdempotencyEntry,
@@ -94,6 +96,20 @@ export class MemoryChangeStore implements ChangeStore {
     this.locks.set(lockName, { changeId: change.id, since: change.createdAt });
     if (entry) this.keys.set(`${entry.callerId}#${entry.key}`, structuredClone(entry));
     return { created: true };
+  }
+}
+
+/** The rate limiter on the memory store's terms: one `tat` per caller, decided as the DynamoDB adapter does. */
+export class MemoryRateLimiter implements ChangeRateLimiter {
+  readonly tats = new Map<string, number>();
+
+  /** Roomy by default, so tests that are not about the limit never meet it. */
+  constructor(private readonly defaultLimit: RateLimit = { perMinute: 6_000, burst: 1_000 }) {}
+
+  async take(callerId: string, limit: RateLimit | undefined, now: number): Promise<RateDecision> {
+    const decision = decideRate(this.tats.get(callerId), now, limit ?? this.defaultLimit);
+    if (decision.allowed) this.tats.set(callerId, decision.nextTat);
+    return decision;
   }
 }
 

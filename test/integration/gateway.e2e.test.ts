@@ -139,7 +139,10 @@ describe("the gateway in front of the Atlas simulator, over real sockets", () =>
   it("prints a curl on start that works as printed", async () => {
     const curl = banner(stack).split("Try it:")[1]?.trim() ?? "";
     expect(curl).toMatch(/^curl /);
-    const { stdout } = await run("bash", ["-c", curl]);
+    // The token was supplied, so the banner names it by variable, never by value (as `npm start` is run).
+    expect(banner(stack)).not.toContain(stack.devToken ?? "?");
+    const env = { ...process.env, GATEWAY_DEV_TOKEN: stack.devToken };
+    const { stdout } = await run("bash", ["-c", curl], { env });
     expect(JSON.parse(stdout)).toMatchObject({
       routeTableCidrBlock: "10.9.0.0/21",
       statusName: "INITIATING",

@@ -125,7 +125,10 @@ export function describeHardening(stacks: () => PackagedStacks): void {
       expect(custom.map(([name]) => name).sort()).toEqual([
         "AtlasCredentialsRefusedAlarm",
         "PendingTooLongAlarm",
+        "UnauthenticatedRequestsAlarm",
       ]);
+      const flood = custom.find(([name]) => name === "UnauthenticatedRequestsAlarm")?.[1];
+      expect(flood?.Properties).toMatchObject({ MetricName: "UnauthenticatedRequests", Statistic: "Sum" });
       for (const [name, alarm] of custom) {
         expect(alarm.Properties.Dimensions, name).toEqual([
           { Name: "service", Value: "atlas-peering-gateway" },

@@ -61,6 +61,12 @@ export class PowertoolsChangeMetrics implements ChangeMetrics {
     this.emit({}, "PendingChangeAge", "Seconds", (now - change.createdAt) / 1000);
   }
 
+  unauthenticated(): void {
+    // Only the service and stage dimensions, as the alarm (serverless.yml) reads it: a flood is one number
+    // whichever channel (HTTP API or Slack route) it comes in by.
+    this.emit({}, "UnauthenticatedRequests", "Count", 1);
+  }
+
   private emit(sampleDimensions: Record<string, string>, name: string, unit: Unit, value: number): void {
     const dimensions =
       this.stage === undefined ? sampleDimensions : { ...sampleDimensions, [STAGE_DIMENSION]: this.stage };

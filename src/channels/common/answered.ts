@@ -1,7 +1,8 @@
 import type { AuditLog } from "../../ports/AuditLog.js";
+import type { ChangeMetrics } from "../../ports/ChangeMetrics.js";
 import type { Logger } from "../../ports/Logger.js";
 import { describeProblem, toProblemResponse } from "./problem.js";
-import { auditRefusal } from "./refusalAudit.js";
+import { auditRefusal, isUnauthenticated } from "./refusalAudit.js";
 import type { GatewayRequest } from "./request.js";
 import type { HttpResult } from "./response.js";
 
@@ -9,6 +10,8 @@ import type { HttpResult } from "./response.js";
 export interface AnsweringDeps {
   logger: Logger;
   audit: AuditLog;
+  /** Counts unauthenticated refusals (they are not audited: see refusalAudit.ts). */
+  metrics: Pick<ChangeMetrics, "unauthenticated">;
   newId: () => string;
   now: () => number;
 }
@@ -39,6 +42,7 @@ export async function answerWithProblems(
   } catch (error) {
     result = toProblemResponse(error, { requestId: request.requestId, instance: request.rawPath });
     logFailure(deps.logger, error, result.statusCode);
+    if (isUnauthenticated(error)) deps.metrics.unauthenticated();
     const { slug, detail } = describeProblem(error);
     const refusal = { error, status: result.statusCode, reason: slug, detail, channel };
     await auditRefusalSafely(deps, request, callerId ? { ...refusal, callerId } : refusal);
@@ -68,8 +72,13 @@ async function auditRefusalSafely(
   }
 }
 
+/**
+ * One line per failure, never the body or the headers (the logger's keys carry method, path and request id).
+ * An unauthenticated refusal has its own message, so a flood of them can be found and filtered by it.
+ */
 function logFailure(logger: Logger, error: unknown, status: number): void {
   const summary = error instanceof Error ? { errorName: error.name, errorMessage: error.message } : {};
   if (status >= 500) logger.error("request failed", { status, ...summary, error: error as Error });
+  else if (isUnauthenticated(error)) logger.info("unauthenticated request refused", { status, ...summary });
   else logger.info("request refused", { status, ...summary });
 }

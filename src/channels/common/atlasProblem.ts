@@ -51,6 +51,7 @@ export const ATLAS_ERROR_CODES: Readonly<Record<string, string>> = {
   "change-busy": "GATEWAY_CHANGE_BUSY",
   "change-sending": "GATEWAY_CHANGE_SENDING",
   "change-exists": "GATEWAY_CHANGE_EXISTS",
+  "rate-limited": "GATEWAY_RATE_LIMITED",
   "atlas-credentials": "GATEWAY_ATLAS_CREDENTIALS_UNAVAILABLE",
   "atlas-credentials-refused": "GATEWAY_ATLAS_CREDENTIALS_REFUSED",
   "atlas-unreachable": "GATEWAY_ATLAS_UNREACHABLE",
@@ -66,6 +67,7 @@ export const ATLAS_ERROR_CODES: Readonly<Record<string, string>> = {
   "callers-registry": "GATEWAY_CALLERS_UNAVAILABLE",
   "slack-not-set-up": "GATEWAY_SLACK_NOT_SET_UP",
   "slack-secret": "GATEWAY_SLACK_SECRET_UNAVAILABLE",
+  "cursor-key": "GATEWAY_CURSOR_KEY_UNAVAILABLE",
   configuration: "GATEWAY_MISCONFIGURED",
 };
 

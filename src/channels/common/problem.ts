@@ -1,5 +1,6 @@
 import { type ErrorKind, GatewayError } from "../../domain/errors.js";
 import type { AtlasErrorBody } from "../../ports/AtlasPeeringApi.js";
+import { ChangeRateLimitedError } from "../../usecases/changeRate.js";
 import { atlasMembers, speaksAtlas } from "./atlasProblem.js";
 import { HttpProblemError } from "./errors.js";
 import type { HttpResult } from "./response.js";
@@ -32,6 +33,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   "not-found": 404,
   conflict: 409,
   refused: 422,
+  "rate-limited": 429,
   unavailable: 503,
   misconfigured: 500,
 };
@@ -101,6 +103,7 @@ export function describeProblem(error: unknown): Problem {
   const headers = {
     ...HEADERS_BY_KIND[error.kind],
     ...(error instanceof HttpProblemError ? error.headers() : {}),
+    ...(error instanceof ChangeRateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : {}),
   };
   return {
     status,

@@ -1,3 +1,4 @@
+import { GatewayError } from "../../domain/errors.js";
 import { parseJson } from "../../domain/json.js";
 import type { AuditLog } from "../../ports/AuditLog.js";
 import { ChangeRefusedError } from "../../usecases/errors.js";
@@ -6,8 +7,12 @@ import type { GatewayRequest } from "./request.js";
 
 const HEX24 = /^[a-f0-9]{24}$/;
 const ATLAS_PEER = /^\/api\/atlas\/(?:v1\.0|v2)\/groups\/([^/]+)\/peers\/([^/]+)\/?$/;
-/** Refusals worth an audit record: a change attempt that was turned away. 404/405 on reads are not. */
-const AUDITED = new Set([400, 401, 403, 409, 413, 415, 422]);
+/**
+ * Refusals worth an audit record: a change attempt that was turned away. 404/405 on reads are not, and 401
+ * never is: without credentials anyone could fill any project's trail (and the table) at no cost; those are
+ * logged and counted instead (`answered.ts`).
+ */
+const AUDITED = new Set([400, 403, 409, 413, 415, 422]);
 
 /**
  * Records a refused HTTP request in the audit trail: who (when known), what was asked, and why (the problem's
@@ -28,7 +33,7 @@ export async function auditRefusal(
   ids: { newId: () => string; now: () => number },
 ): Promise<void> {
   // The use case already audited this one, with the peer it read.
-  if (!AUDITED.has(refusal.status) || refusal.error instanceof ChangeRefusedError) return;
+  if (!isAudited(refusal.status, refusal.error)) return;
   const target = targetOf(request);
   await audit.record({
     id: ids.newId(),
@@ -41,6 +46,16 @@ export async function auditRefusal(
     ...(refusal.callerId ? { callerId: refusal.callerId } : {}),
     ...(refusal.callerId ? target : withoutAsked(target)),
   });
+}
+
+/** Whether a refusal gets an audit record here (not when unauthenticated, nor when the use case wrote one). */
+function isAudited(status: number, error: unknown): boolean {
+  return AUDITED.has(status) && !(error instanceof ChangeRefusedError) && !isUnauthenticated(error);
+}
+
+/** No or bad credentials, whatever status a channel gives it. */
+export function isUnauthenticated(error: unknown): boolean {
+  return error instanceof GatewayError && error.kind === "unauthenticated";
 }
 
 function targetOf(request: GatewayRequest): { groupId?: string; peerId?: string; asked?: unknown } {
@@ -71,8 +86,8 @@ function stringField(value: unknown, key: string): string | undefined {
 }
 
 /**
- * An unauthenticated sender names the project (so its owners see the attempt) but its body is not kept:
- * nobody without credentials gets to write content into a project's audit trail.
+ * A refusal before the caller is known (unauthenticated ones are not audited at all) names the project, so
+ * its owners see the attempt, but its body is not kept: nobody unidentified writes content into a trail.
  */
 function withoutAsked(target: ReturnType<typeof targetOf>): { groupId?: string; peerId?: string } {
   const { asked: _dropped, ...rest } = target;

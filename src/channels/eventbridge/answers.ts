@@ -12,6 +12,8 @@ export const EVENT_DECISION_BY_KIND: Record<ErrorKind, "reject" | "retry"> = {
   "not-found": "reject",
   conflict: "reject",
   refused: "reject",
+  // Retrying a runaway automation's events would only keep it running: it is told, and may send again later.
+  "rate-limited": "reject",
   unavailable: "retry",
   misconfigured: "retry",
 };

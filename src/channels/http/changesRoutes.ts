@@ -14,7 +14,10 @@ export async function getChangeRoute(
   return json(200, toView(await getChange(id, context.auth.caller, deps)));
 }
 
-/** `GET /v1/peering-changes?groupId=&peerId=&state=&limit=&cursor=`: newest first, with a cursor. */
+/**
+ * `GET /v1/peering-changes?groupId=&peerId=&state=&limit=&cursor=`: newest first, with a cursor sealed to the
+ * caller and the filters; 403 for a project (or peer) the caller is not granted.
+ */
 export async function listChangesRoute(context: RouteContext, deps: HttpApiDeps): Promise<HttpResult> {
   const [query] = allValid(validateListQuery(context.request.query));
   const page = await listChanges(query, context.auth.caller, deps);

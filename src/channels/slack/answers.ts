@@ -12,6 +12,7 @@ export const SLACK_ANSWER_BY_KIND: Record<ErrorKind, "tell" | "fail"> = {
   "not-found": "tell",
   conflict: "tell",
   refused: "tell",
+  "rate-limited": "tell",
   unavailable: "fail",
   misconfigured: "fail",
 };

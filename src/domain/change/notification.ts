@@ -1,3 +1,4 @@
+import type { ReplyAddress } from "../channels.js";
 import { isTerminal } from "../peering/status.js";
 import type { ChangeRecord } from "./ChangeRecord.js";
 import { type ChangeView, toView } from "./view.js";
@@ -18,6 +19,13 @@ export interface Notification {
   version: number;
   /** The change as it was when it entered the announced state. */
   view: ChangeView;
+  /**
+   * The callback URL as the caller gave it (the view shows it without query string or fragment, which may
+   * hold a token), and where the channel replies: the change drops its reply address once it ends, so the
+   * notification keeps what delivery needs. Never put in a view, an event or a log line.
+   */
+  callbackUrl?: string;
+  replyTo?: ReplyAddress;
   /** Targets that have not had it yet. */
   pending: NotificationTarget[];
   /** Goes up by one on every write: each write is conditional on the revision its writer read. */
@@ -74,6 +82,8 @@ export function notificationFor(
     changeId: next.id,
     version: next.version,
     view: toView(next),
+    ...(next.callbackUrl === undefined ? {} : { callbackUrl: next.callbackUrl }),
+    ...(next.replyTo === undefined ? {} : { replyTo: next.replyTo }),
     pending,
     revision: 1,
     attempts: 0,

@@ -39,6 +39,15 @@ export interface ChangeView {
   links: { self: string };
 }
 
+/**
+ * A callback URL as every caller on the peer may see it: a query string or fragment often carries a token
+ * (`?token=…`), so only scheme, host and path are shown.
+ */
+export function withoutQuery(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
 /** The public view of a change record. */
 export function toView(change: ChangeRecord): ChangeView {
   const waiting = change.state === "WAITING_FOR_USER";
@@ -56,7 +65,7 @@ export function toView(change: ChangeRecord): ChangeView {
     channel: change.channel,
     correlationId: change.requestId ?? change.id,
     ...(change.reason === undefined ? {} : { reason: change.reason }),
-    ...(change.callbackUrl === undefined ? {} : { callbackUrl: change.callbackUrl }),
+    ...(change.callbackUrl === undefined ? {} : { callbackUrl: withoutQuery(change.callbackUrl) }),
     desired: parseJson(change.desired, change.desired),
     atlas: change.atlas,
     attempt: change.attempt,

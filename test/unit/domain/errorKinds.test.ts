@@ -36,9 +36,11 @@ import {
   ChangeStoreError,
   InvalidChangeCursorError,
 } from "../../../src/ports/ChangeStore.js";
+import { CursorKeyError } from "../../../src/ports/CursorSealer.js";
 import { ResponseTooLargeError, TransportError } from "../../../src/ports/HttpTransport.js";
 import { SchedulingError } from "../../../src/ports/RecheckScheduler.js";
 import { SlackSecretError } from "../../../src/ports/SlackSigningSecrets.js";
+import { ChangeRateLimitedError } from "../../../src/usecases/changeRate.js";
 import {
   CallbackNotAllowedError,
   ChangeBusyError,
@@ -58,6 +60,7 @@ const SRC = join(import.meta.dirname, "../../../src");
 /** One instance of every error class the gateway raises (a new class must be added here to pass). */
 const SAMPLES: Record<string, () => GatewayError> = {
   AuthenticationError: () => new AuthenticationError("no credentials"),
+  ChangeRateLimitedError: () => new ChangeRateLimitedError("ci-pipeline", 2_500),
   ForbiddenError: () => new ForbiddenError("not this project"),
   CallerRegistryError: () => new CallerRegistryError("callers secret malformed"),
   SecretUnavailableError: () => new SecretUnavailableError("unreadable", "secret x could not be read"),
@@ -77,6 +80,7 @@ const SAMPLES: Record<string, () => GatewayError> = {
   ChangeStoreError: () => new ChangeStoreError("GetItem failed"),
   ChangeAlreadyExistsError: () => new ChangeAlreadyExistsError(),
   InvalidChangeCursorError: () => new InvalidChangeCursorError(),
+  CursorKeyError: () => new CursorKeyError("misconfigured", "CURSOR_SECRET_ID is not set"),
   TransportError: () => new TransportError("ECONNRESET", { code: "ECONNRESET", retryable: true }),
   ResponseTooLargeError: () =>
     new ResponseTooLargeError("too large", { status: 200, headers: {}, bytesRead: 70_000 }),
@@ -103,6 +107,7 @@ const CALLERS_FAULT = new Set([
   "not-found",
   "conflict",
   "refused",
+  "rate-limited",
 ]);
 
 /** A drop-in route: errors there carry Atlas's ApiError members. */

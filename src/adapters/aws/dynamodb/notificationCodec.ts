@@ -6,6 +6,7 @@ import {
   type NotificationTarget,
 } from "../../../domain/change/notification.js";
 import type { ChangeView } from "../../../domain/change/view.js";
+import type { ReplyAddress } from "../../../domain/channels.js";
 import { ChangeStoreError } from "../../../ports/ChangeStore.js";
 import type { Item } from "./codec.js";
 import { DUE_AT, DUE_PK, NOTIFY_DUE_PARTITION, notificationKey, TTL_ATTRIBUTE } from "./table.js";
@@ -26,6 +27,13 @@ export function encodeNotification(notification: Notification): Item {
     [DUE_AT]: notification.dueAt,
     [TTL_ATTRIBUTE]: expiresAt,
   };
+}
+
+function replyAddress(value: unknown, fail: (field: string) => never): ReplyAddress {
+  const reply = value as Partial<ReplyAddress> | null;
+  return typeof reply?.channel === "string" && typeof reply.url === "string"
+    ? { channel: reply.channel, url: reply.url }
+    : fail("replyTo");
 }
 
 /** The notification in an item; a malformed item fails naming the field, never its value. */
@@ -50,6 +58,8 @@ export function decodeNotification(item: Item): Notification {
     attempts: number("attempts"),
     dueAt: number("dueAt"),
     ...(item.leaseUntil === undefined ? {} : { leaseUntil: number("leaseUntil") }),
+    ...(item.callbackUrl === undefined ? {} : { callbackUrl: string("callbackUrl") }),
+    ...(item.replyTo === undefined ? {} : { replyTo: replyAddress(item.replyTo, fail) }),
     outcomes: outcomes as Notification["outcomes"],
     createdAt: number("createdAt"),
   };

@@ -445,7 +445,7 @@ describe("a refusal whose audit cannot be written", () => {
         list: async () => ({ items: [] }),
       } satisfies AuditLog,
     ],
-  ])("still answers the 401 when the audit is one %s, and logs a warning", async (_label, audit) => {
+  ])("still answers the 403 when the audit is one %s, and logs a warning", async (_label, audit) => {
     const { deps } = fakeChangeDeps({ now: NOW });
     const handler = makeHttpHandler({
       ...deps,
@@ -455,22 +455,23 @@ describe("a refusal whose audit cannot be written", () => {
       replay: new MemoryReplayGuard(),
       slackSigningSecrets: async () => [],
     });
-    const wrongToken = `Bearer ${TOKENS.ci}-but-wrong`;
+    // A refusal that is audited (a 401 never is): the CI caller outside its projects.
+    const otherProject = `/api/atlas/v2/groups/${GROUP_B}/peers/${PEER_1}`;
     let result: Awaited<ReturnType<typeof handler>> | undefined;
     const logs = await logsOf(async () => {
       result = await handler(
-        apiEvent({ method: "PATCH", path: v2Path, headers: { authorization: wrongToken }, body: AWS_BODY }),
+        apiEvent({ method: "PATCH", path: otherProject, headers: bearer, body: AWS_BODY }),
         lambdaContext,
       );
     });
-    expect(result?.statusCode).toBe(401);
+    expect(result?.statusCode).toBe(403);
     expect(result?.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(result?.body ?? "{}")).toMatchObject({ status: 401, title: "Authentication required" });
+    expect(JSON.parse(result?.body ?? "{}")).toMatchObject({ status: 403 });
     expect(logs).toContainEqual(
-      expect.objectContaining({ level: "WARN", message: "refusal not audited", status: 401 }),
+      expect.objectContaining({ level: "WARN", message: "refusal not audited", status: 403 }),
     );
     const logged = JSON.stringify(logs);
-    expect(logged).not.toContain(wrongToken);
+    expect(logged).not.toContain(TOKENS.ci);
     expect(logged).not.toContain("10.15.0.0/16"); // the request body
   });
 });
