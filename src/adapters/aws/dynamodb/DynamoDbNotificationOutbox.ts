@@ -9,7 +9,8 @@ import type { Notification } from "../../../domain/change/notification.js";
 import type { NotificationOutbox } from "../../../ports/ChangeStore.js";
 import { conditionalWrite, storeRead } from "./errors.js";
 import { decodeNotification, encodeNotification } from "./notificationCodec.js";
-import { DUE_AT, DUE_INDEX, DUE_PK, NOTIFY_DUE_PARTITION, notificationKey } from "./table.js";
+import { dueQuery } from "./queries.js";
+import { NOTIFY_DUE_PARTITION, notificationKey } from "./table.js";
 
 /**
  * {@link NotificationOutbox} on the change table: notifications are written there by the change store's
@@ -51,15 +52,7 @@ export class DynamoDbNotificationOutbox implements NotificationOutbox {
   }
 
   async due(now: number, limit: number): Promise<Notification[]> {
-    const input = {
-      TableName: this.options.tableName,
-      IndexName: DUE_INDEX,
-      KeyConditionExpression: "#duePk = :due AND #dueAt <= :now",
-      ExpressionAttributeNames: { "#duePk": DUE_PK, "#dueAt": DUE_AT },
-      ExpressionAttributeValues: { ":due": NOTIFY_DUE_PARTITION, ":now": now },
-      ScanIndexForward: true,
-      Limit: limit,
-    };
+    const input = dueQuery(this.options.tableName, now, limit, NOTIFY_DUE_PARTITION);
     const page = await storeRead("Query (due notifications)", () =>
       this.options.client.send(new QueryCommand(input)),
     );

@@ -53,14 +53,22 @@ export function projectPageQuery(
   };
 }
 
-/** Up to `limit` changes from the sparse `due` index whose next check is at or before `now`, oldest first. */
-export function dueQuery(tableName: string, now: number, limit: number): QueryCommandInput {
+/**
+ * Up to `limit` items of one partition of the sparse `due` index whose time is at or before `now`, oldest
+ * first: changes whose next check is due (`DUE`, the default), or notifications due another attempt (`NOTIFY`).
+ */
+export function dueQuery(
+  tableName: string,
+  now: number,
+  limit: number,
+  partition: string = DUE_PARTITION,
+): QueryCommandInput {
   return {
     TableName: tableName,
     IndexName: DUE_INDEX,
     KeyConditionExpression: "#duePk = :due AND #dueAt <= :now",
     ExpressionAttributeNames: { "#duePk": DUE_PK, "#dueAt": DUE_AT },
-    ExpressionAttributeValues: { ":due": DUE_PARTITION, ":now": now },
+    ExpressionAttributeValues: { ":due": partition, ":now": now },
     ScanIndexForward: true,
     Limit: limit,
   };
