@@ -1,49 +1,40 @@
-import { type ParseArgsConfig, parseArgs } from "node:util";
-import { CHANGE_STATES, type ChangeState } from "../src/domain/peering/status.js";
-import { SUBMIT_OPTIONS, type SubmitInput, submitInput } from "./submitArgs.js";
+import { CHANGE_STATES } from "../src/domain/peering/status.js";
+import {
+  defined,
+  noPositionals,
+  type Options,
+  onlyId,
+  parse,
+  positiveInteger,
+  seconds,
+  text,
+  type Values,
+} from "./argValues.js";
+import { type Connection, connection, type Env, requireGroup, wantsJson } from "./connection.js";
+import type { AuditQuery, ListQuery, PeerListQuery, WaitOptions } from "./queries.js";
+import { CHANGE_OPTIONS, SUBMIT_ONLY_OPTIONS, type SubmitInput, submitInput } from "./submitArgs.js";
 import { COMMAND_USAGE, MAIN_USAGE, UsageError } from "./usage.js";
 
-/** How the CLI proves who it is: a bearer token or an HMAC-signed request (see README, "Authenticating callers"). */
-export type Auth = { kind: "bearer"; token: string } | { kind: "signed"; caller: string; secret: string };
-
-/** Where the gateway is and how to authenticate to it. */
-export interface Connection {
-  url: string;
-  auth: Auth;
-}
-
-/** How to follow a change: poll every `intervalMs`, give up after `timeoutMs` (never when absent). */
-export interface WaitOptions {
-  intervalMs: number;
-  timeoutMs?: number;
-}
-
-/** Filters for `list`. */
-export interface ListQuery {
-  groupId: string;
-  peerId?: string;
-  state?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-interface Common {
-  connection: Connection;
-  json: boolean;
-}
+export type { Auth, Connection } from "./connection.js";
+export type { AuditQuery, ListQuery, PeerListQuery, WaitOptions } from "./queries.js";
 
 /** What a command does, without where and how it connects. */
 export type Action =
   | { kind: "submit"; input: SubmitInput; idempotencyKey?: string; wait?: WaitOptions }
+  | { kind: "plan"; input: SubmitInput }
   | { kind: "status"; id: string; wait?: WaitOptions }
+  | { kind: "watch"; id: string; wait: WaitOptions }
   | { kind: "list"; query: ListQuery; all: boolean }
-  | { kind: "cancel"; id: string };
+  | { kind: "cancel"; id: string }
+  | { kind: "peers-list"; groupId: string; query: PeerListQuery }
+  | { kind: "peers-get"; groupId: string; peerId: string }
+  | { kind: "audit"; query: AuditQuery; all: boolean };
 
 /** A parsed command line. */
-export type Command = { kind: "help"; text: string } | (Common & Action);
-
-type Options = NonNullable<ParseArgsConfig["options"]>;
-type Values = Record<string, string | boolean | undefined>;
+export type Command =
+  | { kind: "help"; text: string }
+  | { kind: "version" }
+  | ({ connection: Connection; json: boolean } & Action);
 
 const str = { type: "string" } as const;
 const bool = { type: "boolean" } as const;
@@ -54,44 +45,79 @@ const GLOBAL: Options = {
   "signing-secret": str,
   json: bool,
   help: { type: "boolean", short: "h" },
+  version: bool,
 };
 const WAIT: Options = { wait: bool, interval: str, timeout: str };
 const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
-  submit: { ...WAIT, ...SUBMIT_OPTIONS },
+  submit: { ...WAIT, ...CHANGE_OPTIONS, ...SUBMIT_ONLY_OPTIONS },
+  plan: CHANGE_OPTIONS,
   status: WAIT,
+  watch: { interval: str, timeout: str },
   list: { group: str, peer: str, state: str, limit: str, cursor: str, all: bool },
   cancel: {},
+  "peers list": { group: str, provider: str, page: str, limit: str },
+  "peers get": { group: str, peer: str },
+  audit: { group: str, since: str, limit: str, cursor: str, all: bool },
 };
 /** Global options that take a value, so the command finder does not take that value for the command. */
 const GLOBAL_WITH_VALUE = new Set(["--url", "--token", "--caller", "--signing-secret"]);
-const STATES: readonly ChangeState[] = CHANGE_STATES;
 
 /**
  * Parses a command line (without `node` and the script) into a command. Global options may come before or
- * after the command. Throws {@link UsageError} with a message that never repeats an option's value.
+ * after the command. Throws {@link UsageError} with a one-line message that never repeats an option's value.
  */
-export function parseCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
+export function parseCommand(argv: readonly string[], env: Env): Command {
   const at = findCommand(argv);
-  const name = at === -1 ? undefined : argv[at];
-  const rest = at === -1 ? [...argv] : [...argv.slice(0, at), ...argv.slice(at + 1)];
+  let name = at === -1 ? undefined : argv[at];
+  let rest = at === -1 ? [...argv] : [...argv.slice(0, at), ...argv.slice(at + 1)];
   if (name === undefined || name === "help") return helpCommand(name, rest);
+  if (name === "peers") {
+    const sub = findCommand(rest);
+    const verb = sub === -1 ? undefined : rest[sub];
+    if (verb !== "list" && verb !== "get") {
+      if (rest.includes("--help") || rest.includes("-h"))
+        return { kind: "help", text: COMMAND_USAGE.peers ?? "" };
+      throw new UsageError("peers needs list or get", "peers");
+    }
+    name = `peers ${verb}`;
+    rest = [...rest.slice(0, sub), ...rest.slice(sub + 1)];
+  }
   const options = COMMAND_OPTIONS[name];
-  const usage = COMMAND_USAGE[name];
-  if (!options || !usage)
-    throw new UsageError("unknown command (expected submit, status, list or cancel)", MAIN_USAGE);
-  const { values, positionals } = parse(rest, { ...GLOBAL, ...options }, usage);
-  if (values.help) return { kind: "help", text: usage };
+  if (!options) {
+    throw new UsageError(
+      "unknown command (expected submit, plan, status, watch, list, cancel, peers or audit)",
+    );
+  }
+  const { values, positionals } = parse(rest, { ...GLOBAL, ...options }, name);
+  if (values.help) return { kind: "help", text: COMMAND_USAGE[name.split(" ")[0] ?? ""] ?? MAIN_USAGE };
+  if (values.version) return { kind: "version" };
   // The command's own arguments first: a missing id is a better first message than missing credentials.
-  const what = action(name, values, positionals, usage);
-  return { ...what, connection: connection(values, env, usage), json: values.json === true };
+  const what = action(name, values, positionals, env);
+  return { ...what, connection: connection(values, env, name), json: wantsJson(values, env) };
 }
 
-function action(name: string, values: Values, positionals: string[], usage: string): Action {
-  if (name === "submit") return submitCommand(values, positionals, usage);
-  if (name === "list") return { kind: "list", ...listCommand(values, positionals, usage) };
-  const id = onlyId(name, positionals, usage);
-  if (name === "cancel") return { kind: "cancel", id };
-  return { kind: "status", id, ...waitOptions(values, usage) };
+function action(name: string, values: Values, positionals: string[], env: Env): Action {
+  if (name === "submit" || name === "plan") noPositionals(positionals, name);
+  switch (name) {
+    case "submit":
+      return submitCommand(values, env);
+    case "plan":
+      return { kind: "plan", input: submitInput(values, env, name) };
+    case "list":
+      return listCommand(values, positionals, env);
+    case "peers list":
+      return peersList(values, positionals, env);
+    case "peers get":
+      return peersGet(values, positionals, env);
+    case "audit":
+      return auditCommand(values, positionals, env);
+    case "cancel":
+      return { kind: "cancel", id: onlyId(positionals, name) };
+    case "watch":
+      return { kind: "watch", id: onlyId(positionals, name), wait: waitFor(values, name) };
+    default:
+      return { kind: "status", id: onlyId(positionals, name), ...waitOptions(values, name) };
+  }
 }
 
 function findCommand(argv: readonly string[]): number {
@@ -105,131 +131,93 @@ function findCommand(argv: readonly string[]): number {
 }
 
 function helpCommand(name: string | undefined, rest: string[]): Command {
-  const { values, positionals } = parse(rest, { ...GLOBAL }, MAIN_USAGE);
-  if (name === undefined && !values.help) throw new UsageError("missing command", MAIN_USAGE);
+  const { values, positionals } = parse(rest, { ...GLOBAL }, undefined);
+  if (name === undefined && values.version) return { kind: "version" };
+  if (name === undefined && !values.help) throw new UsageError("missing command");
   const topic = positionals[0];
   if (topic === undefined) return { kind: "help", text: MAIN_USAGE };
   const text = COMMAND_USAGE[topic];
-  if (!text) throw new UsageError("help: unknown command", MAIN_USAGE);
+  if (!text) throw new UsageError("help: unknown command");
   return { kind: "help", text };
 }
 
-function parse(args: string[], options: Options, usage: string): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    // Node's messages name the option (`--tokn`), never the value after `=`, so they are safe to show; its
-    // advice about `--` is for positionals starting with a dash, which no command here takes.
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.split(". To specify a positional")[0] ?? message, usage);
-  }
-}
-
-function connection(values: Values, env: Record<string, string | undefined>, usage: string): Connection {
-  const url = text(values.url) ?? text(env.GATEWAY_URL) ?? "http://127.0.0.1:3000";
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  // The URL is never echoed, and credentials in it are refused: fetch would repeat them in its error.
-  if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password) {
-    throw new UsageError("--url / GATEWAY_URL must be an http(s) URL without a user or password", usage);
-  }
-  return { url: url.replace(/\/+$/, ""), auth: auth(values, env, usage) };
-}
-
-function auth(values: Values, env: Record<string, string | undefined>, usage: string): Auth {
-  const token = text(values.token);
-  const signedFlags = text(values.caller) !== undefined || text(values["signing-secret"]) !== undefined;
-  if (token && signedFlags)
-    throw new UsageError("give --token or --caller/--signing-secret, not both", usage);
-  // Flags win over the environment, so one command can use other credentials than the shell's default.
-  if (token) return { kind: "bearer", token };
-  if (!signedFlags && text(env.GATEWAY_TOKEN)) return { kind: "bearer", token: env.GATEWAY_TOKEN as string };
-  const caller = text(values.caller) ?? text(env.GATEWAY_CALLER);
-  const secret = text(values["signing-secret"]) ?? text(env.GATEWAY_SIGNING_SECRET);
-  if (caller && secret) return { kind: "signed", caller, secret };
-  if (caller || secret) {
-    throw new UsageError(
-      "signed requests need both --caller and --signing-secret (or GATEWAY_CALLER and GATEWAY_SIGNING_SECRET)",
-      usage,
-    );
-  }
-  throw new UsageError(
-    "no credentials: give --token (GATEWAY_TOKEN) or --caller and --signing-secret",
-    usage,
-  );
-}
-
-function submitCommand(values: Values, positionals: string[], usage: string): Action {
-  if (positionals.length > 0) throw new UsageError("submit takes no positional arguments", usage);
+function submitCommand(values: Values, env: Env): Action {
   const key = text(values["idempotency-key"]);
   return {
-    kind: "submit" as const,
-    input: submitInput(values, usage),
+    kind: "submit",
+    input: submitInput(values, env, "submit"),
     ...(key === undefined ? {} : { idempotencyKey: key }),
-    ...waitOptions(values, usage),
+    ...waitOptions(values, "submit"),
   };
 }
 
-function listCommand(values: Values, positionals: string[], usage: string) {
-  if (positionals.length > 0) throw new UsageError("list takes no positional arguments", usage);
-  const groupId = text(values.group);
-  if (groupId === undefined) throw new UsageError("missing --group", usage);
+function listCommand(values: Values, positionals: string[], env: Env): Action {
+  noPositionals(positionals, "list");
+  const groupId = requireGroup(values, env, "list");
   const state = text(values.state)?.toUpperCase();
-  if (state !== undefined && !(STATES as readonly string[]).includes(state)) {
-    throw new UsageError(`--state must be one of ${STATES.join(", ")}`, usage);
+  if (state !== undefined && !(CHANGE_STATES as readonly string[]).includes(state)) {
+    throw new UsageError(`--state must be one of ${CHANGE_STATES.join(", ")}`, "list");
   }
-  const limit = values.limit === undefined ? undefined : positiveInteger(values.limit, "--limit", usage);
-  const query: ListQuery = { groupId };
-  for (const [key, value] of [
-    ["peerId", text(values.peer)],
-    ["state", state],
-    ["cursor", text(values.cursor)],
-  ]) {
-    if (value !== undefined) Object.assign(query, { [key as string]: value });
-  }
-  return { query: limit === undefined ? query : { ...query, limit }, all: values.all === true };
-}
-
-function onlyId(name: string, positionals: string[], usage: string): string {
-  const [id] = positionals;
-  if (positionals.length !== 1 || !id) {
-    throw new UsageError(`${name} takes exactly one change id (got ${positionals.length})`, usage);
-  }
-  return id;
-}
-
-function waitOptions(values: Values, usage: string): { wait?: WaitOptions } {
-  if (!values.wait) {
-    if (values.interval !== undefined || values.timeout !== undefined) {
-      throw new UsageError("--interval and --timeout only apply with --wait", usage);
-    }
-    return {};
-  }
-  const interval = values.interval === undefined ? 2000 : seconds(values.interval, "--interval", usage);
-  const timeout = values.timeout === undefined ? undefined : seconds(values.timeout, "--timeout", usage);
-  return {
-    wait: timeout === undefined ? { intervalMs: interval } : { intervalMs: interval, timeoutMs: timeout },
+  const query: ListQuery = {
+    groupId,
+    ...defined({
+      peerId: text(values.peer),
+      state,
+      limit: positiveInteger(values.limit, "--limit", "list"),
+      cursor: text(values.cursor),
+    }),
   };
+  return { kind: "list", query, all: values.all === true };
 }
 
-/** Seconds, or a number with s/m/h, as milliseconds. */
-function seconds(value: string | boolean, flag: string, usage: string): number {
-  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(String(value));
-  const amount = Number(match?.[1]);
-  if (!match || !(amount > 0))
-    throw new UsageError(`${flag} must be a positive duration such as 2, 90s or 15m`, usage);
-  const unit = { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"] ?? 1;
-  // At least 1 ms: a value that rounds to 0 would poll the gateway in a busy loop.
-  return Math.max(1, Math.round(amount * unit * 1000));
+function peersList(values: Values, positionals: string[], env: Env): Action {
+  const command = "peers list";
+  noPositionals(positionals, command);
+  const providerName = text(values.provider)?.toUpperCase();
+  if (providerName !== undefined && !["AWS", "AZURE", "GCP"].includes(providerName)) {
+    throw new UsageError("--provider must be AWS, AZURE or GCP", command);
+  }
+  const query: PeerListQuery = defined({
+    providerName,
+    pageNum: positiveInteger(values.page, "--page", command),
+    itemsPerPage: positiveInteger(values.limit, "--limit", command),
+  });
+  return { kind: "peers-list", groupId: requireGroup(values, env, command), query };
 }
 
-function positiveInteger(value: string | boolean, flag: string, usage: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(String(value)) || n < 1)
-    throw new UsageError(`${flag} must be a positive integer`, usage);
-  return n;
+function peersGet(values: Values, positionals: string[], env: Env): Action {
+  const command = "peers get";
+  // `peers get <peer>` reads as naturally as `--peer <peer>`; either, not both.
+  const peerId = text(values.peer) ?? (positionals.length === 1 ? positionals[0] : undefined);
+  if (peerId === undefined || positionals.length > (text(values.peer) ? 0 : 1)) {
+    throw new UsageError("peers get needs one --peer <id>", command);
+  }
+  return { kind: "peers-get", groupId: requireGroup(values, env, command), peerId };
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
+function auditCommand(values: Values, positionals: string[], env: Env): Action {
+  noPositionals(positionals, "audit");
+  const query: AuditQuery = {
+    groupId: requireGroup(values, env, "audit"),
+    ...defined({
+      since: text(values.since),
+      limit: positiveInteger(values.limit, "--limit", "audit"),
+      cursor: text(values.cursor),
+    }),
+  };
+  return { kind: "audit", query, all: values.all === true };
+}
+
+function waitOptions(values: Values, command: string): { wait?: WaitOptions } {
+  if (values.wait) return { wait: waitFor(values, command) };
+  if (values.interval !== undefined || values.timeout !== undefined) {
+    throw new UsageError("--interval and --timeout only apply with --wait", command);
+  }
+  return {};
+}
+
+function waitFor(values: Values, command: string): WaitOptions {
+  const interval = values.interval === undefined ? 2000 : seconds(values.interval, "--interval", command);
+  const timeout = values.timeout === undefined ? undefined : seconds(values.timeout, "--timeout", command);
+  return timeout === undefined ? { intervalMs: interval } : { intervalMs: interval, timeoutMs: timeout };
 }

@@ -1,68 +1,46 @@
 import { signRequest } from "../src/access/signature.js";
 import type { ChangeView } from "../src/domain/change/view.js";
 import type { ChangeState } from "../src/domain/peering/status.js";
-import type { Auth, ListQuery } from "./args.js";
+import type { AuditQuery, Auth, ListQuery, PeerListQuery } from "./args.js";
+import {
+  describeCause,
+  GatewayNetworkError,
+  Interrupted,
+  isRecord,
+  problemError,
+  unexpected,
+} from "./problem.js";
 
-/** One invalid field, as the gateway names it in a problem's `errors`. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** The gateway answered with an error (an RFC 9457 problem, or something else that is not a success). */
-export class GatewayApiError extends Error {
-  readonly title: string;
-  readonly detail: string | undefined;
-  readonly errors: FieldError[];
-  readonly requestId: string | undefined;
-  /** The change the problem is about: the in-flight change on a 409, the refused change on an Atlas refusal. */
-  readonly changeRequestId: string | undefined;
-  /** What to do about it, when the gateway says (a refusal it knows a remedy for). */
-  readonly remediation: string | undefined;
-
-  constructor(
-    readonly status: number,
-    problem: {
-      title: string;
-      detail?: string;
-      errors?: FieldError[];
-      requestId?: string;
-      changeRequestId?: string;
-      remediation?: string;
-    },
-  ) {
-    super(`${status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ""}`);
-    this.name = "GatewayApiError";
-    this.title = problem.title;
-    this.detail = problem.detail;
-    this.errors = problem.errors ?? [];
-    this.requestId = problem.requestId;
-    this.changeRequestId = problem.changeRequestId;
-    this.remediation = problem.remediation;
-  }
-}
-
-/** The gateway could not be reached, or did not answer in time. */
-export class GatewayNetworkError extends Error {
-  constructor(message: string, options?: { cause: unknown }) {
-    super(message, options);
-    this.name = "GatewayNetworkError";
-  }
-}
+export { GatewayApiError, GatewayNetworkError } from "./problem.js";
 
 /** The answer to `POST /v1/peering-changes`. `change` is absent on gateways older than the change view. */
 export interface SubmitResponse {
   id: string;
   state: ChangeState;
   atlas: unknown;
+  warnings?: string[];
   change?: ChangeView;
 }
 
-/** One page of `GET /v1/peering-changes`. */
-export interface ChangePage {
-  items: ChangeView[];
+/** The answer to a dry run (`dryRun: true`): what the change would do. `merged` on gateways that merge. */
+export interface PlanResponse {
+  dryRun: true;
+  groupId: string;
+  peerId: string;
+  noop: boolean;
+  changes: string[];
+  warnings: string[];
+  refusal?: string;
+  merged?: unknown;
+  current?: unknown;
+}
+
+/** One page of `GET /v1/peering-changes` or `GET /v1/audit`. */
+export interface Page<T> {
+  items: T[];
   cursor?: string;
 }
+export type ChangePage = Page<ChangeView>;
 
 /** What the client needs: where the gateway is, who we are, and (for tests) a fetch and a clock. */
 export interface ClientOptions {
@@ -72,11 +50,15 @@ export interface ClientOptions {
   now?: () => number;
   /** Per-request limit; a hung connection must not hang a CI job forever. */
   timeoutMs?: number;
+  /** Ctrl-C: aborts the request in flight, which then throws {@link Interrupted}. */
+  signal?: AbortSignal;
 }
 
 const COLLECTION = "/v1/peering-changes";
+/** The drop-in reads speak Atlas's v2 API, whose answers are versioned by media type. */
+const ATLAS_ACCEPT = "application/vnd.atlas.2023-01-01+json, application/json, application/problem+json";
 
-/** A small client for the gateway's `/v1/peering-changes` API. */
+/** A small client for the gateway's API: `/v1/peering-changes`, `/v1/audit` and the drop-in peer reads. */
 export class GatewayClient {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
@@ -93,6 +75,13 @@ export class GatewayClient {
     return expectChange(answer) as unknown as SubmitResponse;
   }
 
+  /** Asks what a change would do (`dryRun: true`); nothing is recorded or sent to Atlas. */
+  async plan(body: Record<string, unknown>): Promise<PlanResponse> {
+    const answer = await this.request("POST", COLLECTION, JSON.stringify({ ...body, dryRun: true }));
+    if (!isRecord(answer) || answer.dryRun !== true) throw unexpected("an answer that is not a dry run");
+    return { changes: [], warnings: [], ...answer } as unknown as PlanResponse;
+  }
+
   /** Reads one change. */
   async get(id: string): Promise<ChangeView> {
     return expectChange(await this.request("GET", `${COLLECTION}/${encodeURIComponent(id)}`));
@@ -100,16 +89,36 @@ export class GatewayClient {
 
   /** Reads one page of a project's changes, newest first. */
   async list(query: ListQuery): Promise<ChangePage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) params.set(key, String(value));
-    const answer = await this.request("GET", `${COLLECTION}?${params.toString()}`);
-    if (!isRecord(answer) || !Array.isArray(answer.items)) throw unexpected("a list without items");
-    return answer as unknown as ChangePage;
+    return expectPage(
+      await this.request("GET", `${COLLECTION}?${queryString(query)}`),
+    ) as unknown as ChangePage;
   }
 
   /** Cancels a change that has not ended; answers the change, now CANCELLED. */
   async cancel(id: string): Promise<ChangeView> {
     return expectChange(await this.request("DELETE", `${COLLECTION}/${encodeURIComponent(id)}`));
+  }
+
+  /** A page of a project's audit trail, newest first. */
+  async audit(query: AuditQuery): Promise<Page<Record<string, unknown>>> {
+    return expectPage(await this.request("GET", `/v1/audit?${queryString(query)}`));
+  }
+
+  /** Atlas's page of a project's peerings (`{results, totalCount, links}`), through the drop-in read. */
+  async listPeers(groupId: string, query: PeerListQuery): Promise<Record<string, unknown>> {
+    const search = queryString(query);
+    const path = `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/peers${search ? `?${search}` : ""}`;
+    const answer = await this.request("GET", path, undefined, { accept: ATLAS_ACCEPT });
+    if (!isRecord(answer) || !Array.isArray(answer.results)) throw unexpected("a peer list without results");
+    return answer;
+  }
+
+  /** One peering as Atlas has it, through the drop-in read. */
+  async getPeer(groupId: string, peerId: string): Promise<Record<string, unknown>> {
+    const path = `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/peers/${encodeURIComponent(peerId)}`;
+    const answer = await this.request("GET", path, undefined, { accept: ATLAS_ACCEPT });
+    if (!isRecord(answer)) throw unexpected("a peer that is not a JSON object");
+    return answer;
   }
 
   private async request(
@@ -149,37 +158,45 @@ export class GatewayClient {
 
   private async send(url: string, init: RequestInit): Promise<Response> {
     const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const { signal, stop } = requestSignal(timeoutMs, this.options.signal);
     try {
-      return await this.fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      return await this.fetch(url, { ...init, signal });
     } catch (error) {
+      if (this.options.signal?.aborted) throw new Interrupted();
       // Only the origin: a base URL may carry a user:password part, which must not be printed.
       const origin = new URL(url).origin;
       const name = error instanceof Error ? error.name : "";
       const why = name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : describeCause(error);
       throw new GatewayNetworkError(`could not reach the gateway at ${origin}: ${why}`, { cause: error });
+    } finally {
+      stop();
     }
   }
 }
 
-function problemError(response: Response, text: string): GatewayApiError {
-  const body = parseJson(text);
-  const fallback = response.statusText || `HTTP ${response.status}`;
-  if (!isRecord(body))
-    return new GatewayApiError(response.status, { title: fallback, detail: text.slice(0, 300) });
-  const errors = Array.isArray(body.errors)
-    ? body.errors
-        .filter(isRecord)
-        .map((e) => ({ path: String(e.path ?? ""), message: String(e.message ?? "") }))
-    : [];
-  return new GatewayApiError(response.status, {
-    // API Gateway's own errors are `{"message": …}`, not problems.
-    title: stringOr(body.title, fallback),
-    ...optional("detail", stringOr(body.detail, stringOr(body.message, ""))),
-    ...optional("requestId", stringOr(body.requestId, "")),
-    ...optional("changeRequestId", stringOr(body.changeRequestId, "")),
-    ...optional("remediation", stringOr(body.remediation, "")),
-    errors,
-  });
+/** The request's own timeout joined with Ctrl-C (by hand: `AbortSignal.any` is newer than Node 20.0). */
+function requestSignal(timeoutMs: number, interrupt: AbortSignal | undefined) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  if (!interrupt) return { signal: timeout, stop: () => {} };
+  const controller = new AbortController();
+  const onTimeout = () => controller.abort(timeout.reason);
+  const onInterrupt = () => controller.abort(interrupt.reason);
+  if (interrupt.aborted) onInterrupt();
+  timeout.addEventListener("abort", onTimeout, { once: true });
+  interrupt.addEventListener("abort", onInterrupt, { once: true });
+  const stop = () => {
+    timeout.removeEventListener("abort", onTimeout);
+    interrupt.removeEventListener("abort", onInterrupt);
+  };
+  return { signal: controller.signal, stop };
+}
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  return params.toString();
 }
 
 function expectChange(answer: unknown): ChangeView {
@@ -189,37 +206,7 @@ function expectChange(answer: unknown): ChangeView {
   return answer as unknown as ChangeView;
 }
 
-function unexpected(what: string): GatewayApiError {
-  return new GatewayApiError(0, {
-    title: "Unexpected answer from the gateway",
-    detail: `The gateway sent ${what}.`,
-  });
-}
-
-function describeCause(error: unknown): string {
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === "string") return cause.code;
-  if (typeof cause?.message === "string") return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === "string" && value.length > 0 ? value : fallback;
-}
-
-function optional<K extends string>(key: K, value: string): { [P in K]?: string } {
-  return (value ? { [key]: value } : {}) as { [P in K]?: string };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function expectPage(answer: unknown): Page<Record<string, unknown>> {
+  if (!isRecord(answer) || !Array.isArray(answer.items)) throw unexpected("a list without items");
+  return answer as unknown as Page<Record<string, unknown>>;
 }

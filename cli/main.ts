@@ -1,18 +1,30 @@
 import { type Command, parseCommand } from "./args.js";
-import { GatewayApiError, GatewayClient, GatewayNetworkError } from "./client.js";
+import { GatewayClient } from "./client.js";
+import { audit } from "./commands/audit.js";
 import { cancel } from "./commands/cancel.js";
 import { list } from "./commands/list.js";
-import { status } from "./commands/status.js";
+import { peersGet, peersList } from "./commands/peers.js";
+import { plan } from "./commands/plan.js";
+import { status, watch } from "./commands/status.js";
 import { submit } from "./commands/submit.js";
-import { ExitCode, formatProblem, type Io } from "./format.js";
+import { wantsJson } from "./connection.js";
+import { ExitCode, formatJson, formatProblem, type Io } from "./format.js";
+import { GatewayApiError, GatewayNetworkError, Interrupted } from "./problem.js";
 import { UsageError } from "./usage.js";
+import { VERSION } from "./version.js";
 
-/** What `main` runs against: the process's streams and environment in real use, fakes in tests. */
+/** Calls `tick` every `ms` until the returned function is called (setInterval in real use, manual in tests). */
+export type Every = (ms: number, tick: () => void) => () => void;
+
+/** What `main` runs against: the process's streams, environment, clock and Ctrl-C in real use, fakes in tests. */
 export interface MainIo extends Io {
   env: Record<string, string | undefined>;
   fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  every?: Every;
+  /** Aborted on Ctrl-C (SIGINT). */
+  signal?: AbortSignal;
 }
 
 /** What every command gets. */
@@ -20,8 +32,10 @@ export interface CommandContext {
   io: Io;
   client: GatewayClient;
   json: boolean;
-  sleep: (ms: number) => Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => number;
+  every: Every;
+  signal?: AbortSignal;
 }
 
 /** Shortest credential that is masked in output; masking a one-letter value would garble every message. */
@@ -29,69 +43,130 @@ const MIN_SECRET_LENGTH = 6;
 
 /**
  * Runs the `peering-gateway` command line and answers its exit code: 0 success, 1 the change ended other than
- * SUCCEEDED (or `--wait` timed out), 2 usage error, 3 API or network error.
+ * SUCCEEDED (or `--wait` timed out), 2 usage error, 3 API or network error, 130 interrupted.
  */
 export async function main(argv: string[], io: MainIo): Promise<number> {
   const safe = redacting(io, secretsIn(argv, io.env));
+  // Known before parsing, so even a usage error comes back as JSON when JSON was asked for.
+  const json = argv.includes("--json") || wantsJson({}, io.env);
   let command: Command;
   try {
     command = parseCommand(argv, io.env);
   } catch (error) {
-    return reportError(error, safe);
+    return reportError(error, safe, json);
   }
   if (command.kind === "help") {
     safe.stdout(`${command.text}\n`);
     return ExitCode.ok;
   }
+  if (command.kind === "version") {
+    safe.stdout(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const context = contextFor(command, io, safe);
+  try {
+    return await run(command, context);
+  } catch (error) {
+    return reportError(error, safe, command.json);
+  }
+}
+
+function contextFor(
+  command: Extract<Command, { connection: unknown }>,
+  io: MainIo,
+  safe: Io,
+): CommandContext {
   const now = io.now ?? Date.now;
-  const context: CommandContext = {
+  return {
     io: safe,
     json: command.json,
-    sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: io.sleep ?? realSleep,
     now,
+    every: io.every ?? realEvery,
+    ...(io.signal ? { signal: io.signal } : {}),
     client: new GatewayClient({
       baseUrl: command.connection.url,
       auth: command.connection.auth,
       now,
       ...(io.fetch ? { fetch: io.fetch } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
     }),
   };
-  try {
-    return await run(command, context);
-  } catch (error) {
-    return reportError(error, safe);
-  }
 }
 
-function run(command: Exclude<Command, { kind: "help" }>, context: CommandContext): Promise<number> {
+function run(command: Extract<Command, { connection: unknown }>, context: CommandContext): Promise<number> {
   switch (command.kind) {
     case "submit":
       return submit(command, context);
+    case "plan":
+      return plan(command.input, context);
     case "status":
       return status(command.id, command.wait, context);
+    case "watch":
+      return watch(command.id, command.wait, context);
     case "list":
       return list(command.query, command.all, context);
     case "cancel":
       return cancel(command.id, context);
+    case "peers-list":
+      return peersList(command.groupId, command.query, context);
+    case "peers-get":
+      return peersGet(command.groupId, command.peerId, context);
+    case "audit":
+      return audit(command.query, command.all, context);
   }
 }
 
-function reportError(error: unknown, io: Io): number {
+/** Prints an error (one line for a usage error; the problem as JSON on stdout with `--json`) → exit code. */
+function reportError(error: unknown, io: Io, json: boolean): number {
+  const [code, human, problem] = describeError(error);
+  if (json) io.stdout(formatJson(problem));
+  else io.stderr(human);
+  return code;
+}
+
+function describeError(error: unknown): [number, string, unknown] {
   if (error instanceof UsageError) {
-    io.stderr(`peering-gateway: ${error.message}\n\n${error.usage}\n`);
-    return ExitCode.usage;
+    return [ExitCode.usage, `${error.line}\n`, { title: "Invalid command line", detail: error.message }];
   }
   if (error instanceof GatewayApiError) {
-    io.stderr(formatProblem(error));
-    return ExitCode.api;
+    const problem = error.body ?? { title: error.title, status: error.status, detail: error.detail };
+    return [ExitCode.api, formatProblem(error), problem];
   }
   if (error instanceof GatewayNetworkError) {
-    io.stderr(`Error: ${error.message}\n`);
-    return ExitCode.api;
+    return [
+      ExitCode.api,
+      `Error: ${error.message}\n`,
+      { title: "Gateway unreachable", detail: error.message },
+    ];
+  }
+  if (error instanceof Interrupted) {
+    return [ExitCode.interrupted, "Interrupted.\n", { title: "Interrupted" }];
   }
   // A bug of ours: say so plainly (the message only; stacks are noise for a CLI user).
-  io.stderr(`peering-gateway: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-  return ExitCode.api;
+  const message = error instanceof Error ? error.message : String(error);
+  return [
+    ExitCode.api,
+    `peering-gateway: unexpected error: ${message}\n`,
+    { title: "Unexpected error", detail: message },
+  ];
+}
+
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function realEvery(ms: number, tick: () => void): () => void {
+  const timer = setInterval(tick, ms);
+  return () => clearInterval(timer);
 }
 
 /** Credential values from the command line and the environment, wherever the user put them. */

@@ -21,25 +21,39 @@ const TEXT_TYPES = /^(text\/|application\/(json|.*\+json|xml|x-www-form-urlencod
  */
 export async function startApiGatewayServer(
   handler: HttpLambda,
-  options: { host?: string; port?: number; localRoutes?: LocalRoutes } = {},
+  options: ApiGatewayServerOptions = {},
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const onCrash = options.onCrash ?? ((error) => console.error("local api gateway: handler crashed", error));
   const server = createServer((req, res) => {
     serve(handler, req, res, options.localRoutes).catch((error: unknown) => {
       // The handler maps its own errors; reaching here means it crashed, as a Lambda would (API Gateway: 500).
-      console.error("local api gateway: handler crashed", error);
+      onCrash(error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ message: "Internal Server Error" }));
     });
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
-  );
+  // A port already taken rejects here (the caller names the variable), rather than crashing the process.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}`,
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export interface ApiGatewayServerOptions {
+  host?: string;
+  port?: number;
+  localRoutes?: LocalRoutes;
+  /** Told about a handler that threw (API Gateway answers 500); `console.error` by default. */
+  onCrash?: (error: unknown) => void;
 }
 
 /** Extra endpoints of the local stack (under `/__local/`), answered before the Lambda handler sees anything. */

@@ -19,6 +19,7 @@ export function banner(stack: LocalStack): string {
   lines.push(
     "",
     `Slack slash command: POST ${stack.gatewayUrl}/v1/slack/commands  (team_id ${LOCAL_SLACK_TEAM}, signing secret ${stack.slackSigningSecret})`,
+    `  replies to a https://hooks.slack.com/… response_url are captured: GET ${stack.gatewayUrl}/__local/slack`,
     `EventBridge 'Peering Change Requested': POST ${stack.gatewayUrl}/__local/events  (source ${LOCAL_EVENT_SOURCE}); published events: GET the same URL`,
     "",
     ...awsStandIns(stack),
@@ -26,11 +27,8 @@ export function banner(stack: LocalStack): string {
   if (stack.devToken) {
     lines.push("", devTokenLine(stack));
     if (stack.simulator) {
-      lines.push(
-        "",
-        `Follow changes: GATEWAY_URL=${stack.gatewayUrl} GATEWAY_TOKEN=… npm run cli -- status <id> --wait   (or list --group <groupId>)`,
-      );
-      lines.push("", "Try it:", "", tryItCurl(stack));
+      // The curl comes last, alone after "Try it:", so it can be copied (or run) as one block.
+      lines.push("", ...followChanges(stack), "", "Try it:", "", tryItCurl(stack));
     }
   } else {
     lines.push("", "Callers come from GATEWAY_CALLERS_FILE.");
@@ -78,6 +76,26 @@ function awsStandIns(stack: LocalStack): string[] {
   ];
 }
 
+/** The CLI, ready to paste: the gateway and token exported, then the commands that follow a change. */
+function followChanges(stack: LocalStack): string[] {
+  return [
+    "Follow changes with the CLI:",
+    "",
+    `  export GATEWAY_URL=${stack.gatewayUrl} GATEWAY_TOKEN=${tokenText(stack)}`,
+    `  ${FOLLOW_COMMAND}   (<id>: the answer's x-change-request-id header, shown by curl -i below)`,
+    `  npm run cli -- list --group ${stack.simulator?.demo.groupId ?? "<groupId>"}`,
+  ];
+}
+
+/** How the CLI follows one change until it settles. */
+const FOLLOW_COMMAND = "npm run cli -- watch <id>";
+
+/** The token as a shell word: a generated one itself, a supplied one by its variable (never printed). */
+function tokenText(stack: LocalStack): string {
+  return stack.devTokenGenerated ? (stack.devToken ?? "") : '"$GATEWAY_DEV_TOKEN"';
+}
+
+/** `-i`: the status and headers too, where the change id and `Location` are (the body is Atlas's). */
 function tryItCurl(stack: LocalStack): string {
   const demo = stack.simulator?.demo;
   const aws = demo?.peers.aws;
@@ -90,7 +108,7 @@ function tryItCurl(stack: LocalStack): string {
     vpcId: "vpc-0123456789abcdef0",
   };
   return [
-    `curl -sS -X PATCH '${stack.gatewayUrl}/api/atlas/v2/groups/${demo?.groupId}/peers/${aws?.peerId}' \\`,
+    `curl -sS -i -X PATCH '${stack.gatewayUrl}/api/atlas/v2/groups/${demo?.groupId}/peers/${aws?.peerId}' \\`,
     `  -H "Authorization: Bearer ${stack.devTokenGenerated ? stack.devToken : "$GATEWAY_DEV_TOKEN"}" \\`,
     "  -H 'Content-Type: application/vnd.atlas.2023-01-01+json' \\",
     "  -H 'Accept: application/vnd.atlas.2023-01-01+json' \\",

@@ -6,6 +6,7 @@ import { type DynamoDbEmulator, startDynamoDbEmulator } from "./aws/dynamodb.js"
 import { type EventBridgeEmulator, startEventBridgeEmulator } from "./aws/eventBridge.js";
 import { type EmulatedSchedule, type SchedulerEmulator, startSchedulerEmulator } from "./aws/scheduler.js";
 import { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./aws/secretsManager.js";
+import { type SlackReplyCatcher, startSlackReplyCatcher } from "./slackReplies.js";
 
 /** The service and stage the local stack plays: names follow serverless.yml with `--stage local`. */
 export const LOCAL_SERVICE = "atlas-peering-gateway";
@@ -48,6 +49,8 @@ export interface LocalCloud {
   dynamodb: DynamoDbEmulator;
   scheduler: SchedulerEmulator;
   eventBridge: EventBridgeEmulator;
+  /** The stand-in of hooks.slack.com: the replies to slash commands, captured (`SLACK_RESPONSE_BASE_URL`). */
+  slack: SlackReplyCatcher;
   /** The environment every function gets: what the template gives them, pointed at the emulators. */
   env: Record<string, string>;
   /** The resources' names, as the template would name them for stage `local`. */
@@ -81,8 +84,9 @@ export function applyLocalAwsDefaults(env: NodeJS.ProcessEnv = process.env): voi
 /**
  * Starts the local stand-ins of the AWS services the gateway calls, on 127.0.0.1: Secrets Manager (holding the
  * Atlas keys, the callers registry and the Slack signing secret), DynamoDB (dynalite, with the change table),
- * EventBridge Scheduler (firing each schedule at its time through `onFire`) and EventBridge (recording what is
- * published, delivering it to rules). Returns them with the functions' environment.
+ * EventBridge Scheduler (firing each schedule at its time through `onFire`), EventBridge (recording what is
+ * published, delivering it to rules) and hooks.slack.com (capturing the replies to slash commands). Returns
+ * them with the functions' environment.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   applyLocalAwsDefaults();
@@ -105,7 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     return emulator;
   };
   try {
-    const [secretsManager, dynamodb, scheduler, eventBridge] = await Promise.all([
+    const [secretsManager, dynamodb, scheduler, eventBridge, slack] = await Promise.all([
       track(
         startSecretsManagerEmulator({
           ...scope,
@@ -121,6 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       track(startDynamoDbEmulator({ ...scope, ...(options.dataDir ? { path: options.dataDir } : {}) })),
       track(startSchedulerEmulator({ ...scope, onFire: options.onFire })),
       track(startEventBridgeEmulator(scope)),
+      track(startSlackReplyCatcher()),
     ]);
     await createTable(dynamodb.url, region, names.table);
     const functionName = (key: FunctionKey) => `${PREFIX}-${key}`;
@@ -159,6 +164,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       SWEEP_GRACE_SECONDS: String(options.sweepGraceMs / 1000),
       // Slack's response_url may point at a receiver on this machine (tests, rehearsals).
       SLACK_REPLY_HOSTS: "hooks.slack.com,127.0.0.1,localhost",
+      // Replies to a real-looking https://hooks.slack.com/… response_url are captured here, not lost.
+      SLACK_RESPONSE_BASE_URL: slack.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
@@ -171,6 +178,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dynamodb,
       scheduler,
       eventBridge,
+      slack,
       env,
       names,
       functionName,

@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { type CallerRegistry, parseCallerRegistry } from "../src/access/callers.js";
-import { hashToken } from "../src/access/signature.js";
+import { randomBytes } from "node:crypto";
+import { PEERING_CALLS_PATTERN } from "../src/channels/eventbridge/cloudTrailEvent.js";
 import type { CadencePolicy } from "../src/domain/change/cadence.js";
 import { createLogger } from "../src/observability/logger.js";
 import {
   CHANGE_EVENT_DETAIL_TYPE,
   CHANGE_EVENT_SOURCE,
+  EXPIRING_DETAIL_TYPE,
   NOTIFICATION_DUE_DETAIL_TYPE,
   REQUESTED_DETAIL_TYPE,
 } from "../src/ports/ChangeNotifications.js";
@@ -14,6 +13,7 @@ import { type AwsDeps, awsDeps } from "../src/wiring/aws.js";
 import { eventsEntry, httpEntry, notifyEntry, recheckEntry, sweeperEntry } from "../src/wiring/entries.js";
 import { startApiGatewayServer } from "./apiGatewayServer.js";
 import type { EmulatedSchedule } from "./aws/scheduler.js";
+import { devRegistry, LOCAL_EVENT_SOURCE, readCallersFile } from "./callersFile.js";
 import { type FunctionKey, type LocalAtlas, type LocalCloud, startLocalCloud } from "./cloud.js";
 import { LocalFunction, type LocalFunctionSpec, lambdaContext } from "./localFunction.js";
 import { type FunctionRule, localRoutes } from "./localRoutes.js";
@@ -24,6 +24,10 @@ import {
   DEMO_PUBLIC_KEY,
   startAtlasSimulator,
 } from "./simulator/index.js";
+import { portTaken } from "./startErrors.js";
+import { startSweeper, sweepGraceMs } from "./sweeper.js";
+
+export { LOCAL_EVENT_SOURCE, LOCAL_SLACK_TEAM } from "./callersFile.js";
 
 /** The local stack's settings; `local/start.ts` reads them from the documented environment variables. */
 export interface LocalStackOptions {
@@ -83,11 +87,6 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-/** The Slack workspace id the local stack trusts (send it as `team_id`). */
-export const LOCAL_SLACK_TEAM = "T0LOCAL00";
-/** The EventBridge `source` the local stack maps to the dev caller. */
-export const LOCAL_EVENT_SOURCE = "local.automation";
-
 export const LOCAL_CADENCE: CadencePolicy = {
   recheckDelayMs: 2_000,
   humanWaitMaxMs: 10_000,
@@ -108,7 +107,7 @@ const REQUESTED_PATTERN = { "detail-type": [REQUESTED_DETAIL_TYPE] };
 /** The rule serverless.yml puts on the gateway's bus for the notify function. */
 const NOTIFY_PATTERN = {
   source: [CHANGE_EVENT_SOURCE],
-  "detail-type": [CHANGE_EVENT_DETAIL_TYPE, NOTIFICATION_DUE_DETAIL_TYPE],
+  "detail-type": [CHANGE_EVENT_DETAIL_TYPE, EXPIRING_DETAIL_TYPE, NOTIFICATION_DUE_DETAIL_TYPE],
 };
 
 /**
@@ -134,15 +133,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ? await readCallersFile(options.callersFile)
     : JSON.stringify(devRegistry(devToken ?? ""));
   const slackSigningSecret = options.slackSigningSecret ?? randomBytes(16).toString("hex");
+  const simulatorPort = options.simulatorPort ?? 0;
   const simulator = options.atlas
     ? undefined
     : await startAtlasSimulator({
         host,
-        port: options.simulatorPort ?? 0,
+        port: simulatorPort,
         stepMs: options.simulatorStepMs ?? 2_000,
         autoAccept: options.simulatorAutoAccept ?? true,
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-      });
+      }).catch(portTaken("ATLAS_SIM_PORT", host, simulatorPort));
   let closing = false;
   // Set once the functions exist; no schedule can fire before the http function has created one.
   let fireSchedule: (schedule: EmulatedSchedule) => Promise<void> = async () => undefined;
@@ -210,6 +210,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       invoke: (event) => functions.events.invoke(event),
     },
     {
+      // serverless.yml's CloudTrail rules: this account's calls on the default bus, peer accounts' forwarded to
+      // the gateway's bus. `POST /__local/events` takes the same CloudTrail-shaped events.
+      name: `${cloud.functionName("events")}-peering-calls`,
+      pattern: PEERING_CALLS_PATTERN,
+      invoke: (event) => functions.events.invoke(event),
+    },
+    {
       name: `${cloud.functionName("notify")}-notifications`,
       pattern: NOTIFY_PATTERN,
       invoke: (event) => functions.notify.invoke(event),
@@ -232,6 +239,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
   }
+  // CloudTrail puts this account's calls on the default bus (a PutEvents without a bus name, locally).
+  cloud.eventBridge.addRule({
+    name: `${cloud.functionName("events")}-peering-calls-default`,
+    pattern: PEERING_CALLS_PATTERN,
+    target: async (event) => {
+      if (closing) return;
+      await functions.events.invoke(event).catch((error: unknown) => busRuleError("peering-calls", error));
+    },
+  });
   const { onEvent } = options;
   if (onEvent) {
     // A subscriber to the gateway's own events, as a caller's rule on the bus would be.
@@ -248,6 +264,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const published = () => publishedOn(cloud.eventBridge.published, cloud.names.eventBus);
   const http = httpEntry(env, deps);
   const httpSpec = spec("http");
+  const port = options.port ?? 0;
   const gateway = await startApiGatewayServer(
     (event, context) =>
       http(
@@ -256,7 +273,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ),
     {
       host,
-      port: options.port ?? 0,
+      port,
+      onCrash: (error) =>
+        log.error("local api gateway: the http function crashed (API Gateway: 500)", {
+          error: error as Error,
+        }),
       localRoutes: localRoutes({
         bus: {
           name: cloud.names.eventBus,
@@ -266,12 +287,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
         rules,
         published,
+        slackReplies: () => cloud.slack.replies,
         onError: busRuleError,
       }),
     },
   ).catch(async (error: unknown) => {
     await Promise.all([cloud.close(), simulator?.close()]);
-    throw error;
+    return portTaken("PORT", host, port)(error);
   });
   const stopSweeper = startSweeper(functions.sweeper, cloud, sweepEveryMs, log, () => closing);
   return {
@@ -296,91 +318,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await simulator?.close();
     },
   };
-}
-
-/**
- * How late a check must be before the sweeper takes it: at least 2 s, as Scheduler fires on whole seconds (up
- * to a second after the due time), so the sweeper does not race live schedules; at most 5 s.
- */
-function sweepGraceMs(sweepEveryMs: number): number {
-  return Math.max(2_000, Math.min(sweepEveryMs, 5_000));
-}
-
-/**
- * The local twin of the sweeper's `rate(5 minutes)` rule, every `everyMs` (and at once, to resume after a
- * restart), invoking the sweeper function with a scheduled event. A run still going is not overlapped.
- */
-function startSweeper(
-  sweeper: LocalFunctions["sweeper"],
-  cloud: LocalCloud,
-  everyMs: number,
-  log: ReturnType<typeof createLogger>,
-  closing: () => boolean,
-): () => void {
-  let running = false;
-  const ruleArn = `arn:aws:events:${cloud.region}:${cloud.accountId}:rule/${cloud.functionName("sweeper")}-schedule`;
-  const sweep = async () => {
-    if (running || closing()) return;
-    running = true;
-    try {
-      await sweeper.invoke({
-        version: "0",
-        id: randomUUID(),
-        "detail-type": "Scheduled Event",
-        source: "aws.events",
-        account: cloud.accountId,
-        time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-        region: cloud.region,
-        resources: [ruleArn],
-        detail: {},
-      });
-    } catch (error) {
-      log.error("the sweeper function failed (the next run does the same work)", { error: error as Error });
-    } finally {
-      running = false;
-    }
-  };
-  void sweep();
-  const timer = setInterval(() => void sweep(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-/** One caller, `local-dev`, allowed every project, with callbacks allowed to local receivers. */
-function devRegistry(token: string): CallerRegistry {
-  return {
-    callers: [
-      {
-        id: "local-dev",
-        tokenSha256: [hashToken(token)],
-        signingSecrets: [],
-        projects: [{ groupId: "*" }],
-        callbackSecret: `whsec_${randomBytes(24).toString("base64")}`,
-        callbackHosts: ["127.0.0.1", "localhost"],
-        // The local Slack workspace and the local automation source act as the dev caller.
-        identities: {
-          slack: [{ teamId: LOCAL_SLACK_TEAM }],
-          eventbridge: [{ source: LOCAL_EVENT_SOURCE }],
-        },
-      },
-    ],
-  };
-}
-
-/**
- * The callers file's text, for the callers secret, once it is known to be a valid registry: a file that is
- * not fails here, naming the file, instead of every request failing later.
- */
-async function readCallersFile(path: string): Promise<string> {
-  const text = await readFile(path, "utf8");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `The callers file ${path} (GATEWAY_CALLERS_FILE) is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-  parseCallerRegistry(value, `file ${path}`);
-  return text;
 }

@@ -1,3 +1,4 @@
+import { createLogger } from "../src/observability/logger.js";
 import { CHANGE_EVENT_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
 import type { PublishedChangeEvent } from "./publishedEvents.js";
 import { booleanFromEnv, integerFromEnv } from "./simulator/env.js";
@@ -9,8 +10,9 @@ import type { LocalStackOptions } from "./stack.js";
  * ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN, ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET,
  * GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes and the simulator's peers across restarts),
  * RECHECK_DELAY_SECONDS (2), RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL
- * (WARN), ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY, or ATLAS_BASE_URL + ATLAS_CLIENT_ID +
- * ATLAS_CLIENT_SECRET (forward to a real Atlas with API keys or a service account).
+ * (WARN), POWERTOOLS_DEV (pretty-printed logs), ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY, or
+ * ATLAS_BASE_URL + ATLAS_CLIENT_ID + ATLAS_CLIENT_SECRET (forward to a real Atlas with API keys or a service
+ * account).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   const options: LocalStackOptions = {
@@ -25,7 +27,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
       ...seconds(env.RECHECK_HUMAN_WAIT_MAX_SECONDS, "humanWaitMaxMs"),
       ...(env.CHANGE_DEADLINE_HOURS ? { deadlineMs: Number(env.CHANGE_DEADLINE_HOURS) * 3_600_000 } : {}),
     },
-    onEvent: (event) => console.log(`event  ${event.detailType}: ${describeEvent(event)}`),
+    onEvent: eventLogger(env),
   };
   if (env.GATEWAY_DEV_TOKEN) options.devToken = env.GATEWAY_DEV_TOKEN;
   if (env.SLACK_SIGNING_SECRET) options.slackSigningSecret = env.SLACK_SIGNING_SECRET;
@@ -46,6 +48,44 @@ function atlasFromEnv(baseUrl: string, env: NodeJS.ProcessEnv): NonNullable<Loca
     );
   }
   return { baseUrl, publicKey, privateKey };
+}
+
+/**
+ * Atlas settings that only count with ATLAS_BASE_URL: given without it they are ignored and the simulator is
+ * used, which is said once (the variables' names only, never their values).
+ */
+export function ignoredSettingsWarnings(env: NodeJS.ProcessEnv): string[] {
+  if (env.ATLAS_BASE_URL) return [];
+  const given = ["ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY", "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"].filter(
+    (name) => env[name],
+  );
+  if (given.length === 0) return [];
+  return [
+    `npm start: ${given.join(", ")} ignored: ATLAS_BASE_URL is not set, so the embedded Atlas simulator is used. To forward to a real Atlas, also set ATLAS_BASE_URL (e.g. https://cloud.mongodb.com) with ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY or ATLAS_CLIENT_ID + ATLAS_CLIENT_SECRET.`,
+  ];
+}
+
+/**
+ * Each event the gateway publishes, as a log line of the functions' shape (Powertools JSON, one line; pretty
+ * printed under POWERTOOLS_DEV=true), at INFO whatever LOG_LEVEL says: seeing them is why one runs the stack.
+ * LOG_LEVEL=SILENT silences them too.
+ */
+function eventLogger(env: NodeJS.ProcessEnv): (event: PublishedChangeEvent) => void {
+  const log = createLogger({
+    serviceName: "atlas-peering-gateway-local",
+    logLevel: env.LOG_LEVEL?.toUpperCase() === "SILENT" ? "SILENT" : "INFO",
+  });
+  return (event) => log.info(`event ${event.detailType}: ${describeEvent(event)}`, eventFields(event));
+}
+
+/** The event's ids and state as fields, for tools that read the JSON. */
+function eventFields(event: PublishedChangeEvent): Record<string, unknown> {
+  if (event.detailType === CHANGE_EVENT_DETAIL_TYPE) {
+    const { id, state, nextAction } = event.detail;
+    return { detailType: event.detailType, changeId: id, state, ...(nextAction ? { nextAction } : {}) };
+  }
+  const { event: rejected, errors } = event.detail;
+  return { detailType: event.detailType, rejectedEvent: rejected, errors };
 }
 
 /** One line per event: a change's id, state and next action, or which request was rejected and why. */

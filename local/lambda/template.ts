@@ -25,9 +25,9 @@ export async function readTemplate(path: string): Promise<Template> {
 }
 
 /**
- * Resolves `Ref`, `Fn::GetAtt`, `Fn::Sub` and `Fn::Join` to the values CloudFormation would give the stack's
- * resources (names from their properties, ARNs built the way AWS builds them), so a function's environment
- * and its role's policies can be read as they would be in AWS.
+ * Resolves `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join` and `Fn::Split` to the values CloudFormation would give
+ * the stack's resources (names from their properties, ARNs built the way AWS builds them), so a function's
+ * environment and its role's policies can be read as they would be in AWS.
  */
 export function resolve(value: unknown, template: Template, stack: StackContext = LOCAL_STACK): unknown {
   if (Array.isArray(value)) return value.map((item) => resolve(item, template, stack));
@@ -42,6 +42,10 @@ export function resolve(value: unknown, template: Template, stack: StackContext 
   if ("Fn::Join" in record) {
     const [separator, parts] = record["Fn::Join"] as [string, unknown[]];
     return parts.map((part) => String(resolve(part, template, stack))).join(separator);
+  }
+  if ("Fn::Split" in record) {
+    const [separator, text] = record["Fn::Split"] as [string, unknown];
+    return String(resolve(text, template, stack)).split(separator);
   }
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, resolve(v, template, stack)]));
 }

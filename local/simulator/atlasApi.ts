@@ -8,7 +8,8 @@ import { isLoadBalancerFault, sendLoadBalancerError } from "./loadBalancer.js";
 import { sendTokenAnswer, TOKEN_PATH, TOKEN_RATE_LIMIT, type TokenIssuer } from "./oauth.js";
 import { handlePeerRoute, parsePeerRoute } from "./peerRoutes.js";
 import type { PeerStore } from "./peers.js";
-import { RATE_LIMIT, type RateLimitWindow } from "./rateLimit.js";
+import { RATE_LIMIT, type RateLimits, rateScope } from "./rateLimit.js";
+import { handleRateLimits, isRateLimitsPath } from "./rateLimitRoutes.js";
 import type { RecordedRequest } from "./recorder.js";
 import { formatFromQuery, headerValue, JSON_TYPE, type SimRequest, sendAtlas, sendJson } from "./respond.js";
 
@@ -26,7 +27,8 @@ export interface AtlasApiDeps {
   /** Issues and checks service-account bearer tokens. */
   tokens: TokenIssuer;
   faults: FaultQueue;
-  rateLimit: RateLimitWindow;
+  /** Atlas's token buckets (enforced with `ATLAS_SIM_RATE_LIMIT`), or the advisory headers. */
+  rateLimit: RateLimits;
   /** Waits `ms` for a latency fault; the server cancels pending waits when it closes. */
   delay: (ms: number) => Promise<void>;
 }
@@ -158,16 +160,25 @@ export async function handleAtlasApi(
   record: RecordedRequest,
 ): Promise<void> {
   if (req.path === TOKEN_PATH) return handleTokenEndpoint(deps, req, res, record);
-  const headers = deps.rateLimit.hit();
+  const scope = rateScope(req.path);
   const auth = authenticate(deps, req);
   if (!auth.ok) {
-    sendChallenge(res, deps.verifier.challenge(auth.stale), headers);
+    // A caller not yet identified is charged nothing: the buckets belong to projects and callers.
+    sendChallenge(res, deps.verifier.challenge(auth.stale), deps.rateLimit.peek(scope));
     return;
   }
   record.authenticated = true;
+  const format = formatFromQuery(req.query);
+  if (isRateLimitsPath(req.path)) return answerRateLimits(deps, req, res, format);
+  const taken = deps.rateLimit.take(scope, req.path);
+  if ("refused" in taken) {
+    const { body, headers } = taken.refused;
+    sendAtlas(res, body.error, body, format, JSON_TYPE, headers);
+    return;
+  }
+  const { headers } = taken;
   const effects = deps.faults.take(req.method, req.path);
   if (await delayOrDrop(deps, effects, res)) return;
-  const format = formatFromQuery(req.query);
   const statusFault = effects.outcome?.kind === "status" ? effects.outcome.spec : undefined;
   if (isLoadBalancerFault(statusFault)) {
     // The balancer answers in Atlas's place: no RateLimit headers, no envelope, just its page.
@@ -180,5 +191,32 @@ export async function handleAtlasApi(
   } catch (error) {
     if (!(error instanceof AtlasHttpError)) throw error;
     sendAtlas(res, error.body.error, error.body, format, JSON_TYPE, { ...headers, ...error.headers });
+  }
+}
+
+/**
+ * `GET /api/atlas/v2/rateLimits`, outside the peering buckets. Only a fault that names its path applies, so a
+ * fault meant for "the next GET" is not spent on a client sizing its budget.
+ */
+async function answerRateLimits(
+  deps: AtlasApiDeps,
+  req: SimRequest,
+  res: ServerResponse,
+  format: ReturnType<typeof formatFromQuery>,
+): Promise<void> {
+  const effects = deps.faults.take(req.method, req.path, { namedOnly: true });
+  if (await delayOrDrop(deps, effects, res)) return;
+  const statusFault = effects.outcome?.kind === "status" ? effects.outcome.spec : undefined;
+  if (isLoadBalancerFault(statusFault)) {
+    sendLoadBalancerError(res, statusFault.status);
+    return;
+  }
+  try {
+    if (statusFault !== undefined) throw faultError(statusFault, req.path, res.socket?.remoteAddress);
+    const answer = handleRateLimits(deps.rateLimit, req);
+    sendAtlas(res, answer.status, answer.body, format, answer.contentType, {});
+  } catch (error) {
+    if (!(error instanceof AtlasHttpError)) throw error;
+    sendAtlas(res, error.body.error, error.body, format, JSON_TYPE, error.headers);
   }
 }

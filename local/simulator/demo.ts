@@ -35,7 +35,7 @@ export interface DemoGcpPeer {
   readonly networkName: string;
 }
 
-/** The demo project: its id and its three peers. */
+/** The demo project: its id, its three peers, and the extra AWS peers `ATLAS_SIM_DEMO_PEERS` asked for. */
 export interface DemoProject {
   readonly groupId: string;
   readonly peers: {
@@ -43,7 +43,12 @@ export interface DemoProject {
     readonly azure: DemoAzurePeer;
     readonly gcp: DemoGcpPeer;
   };
+  /** More AWS peers in the same project and container (none by default), to rehearse many changes at once. */
+  readonly awsPeers?: readonly DemoAwsPeer[];
 }
+
+/** At most this many extra peers: enough for any rehearsal, and the state file stays small. */
+export const MAX_DEMO_PEERS = 200;
 
 /** The demo project's fixed contents. */
 export const DEMO_PROJECT: DemoProject = Object.freeze({
@@ -77,6 +82,38 @@ export const DEMO_PROJECT: DemoProject = Object.freeze({
     }),
   }),
 } as const);
+
+/**
+ * The demo project with `extraAwsPeers` more AWS peers (ids and route tables numbered, so a script can name
+ * them: `GET /__sim/demo` lists them), all AVAILABLE in the demo AWS peer's container and region.
+ */
+export function demoProject(extraAwsPeers: number): DemoProject {
+  if (!Number.isInteger(extraAwsPeers) || extraAwsPeers < 0 || extraAwsPeers > MAX_DEMO_PEERS) {
+    throw new Error(
+      `ATLAS_SIM_DEMO_PEERS must be an integer from 0 to ${MAX_DEMO_PEERS}, got ${extraAwsPeers}`,
+    );
+  }
+  if (extraAwsPeers === 0) return DEMO_PROJECT;
+  const base = DEMO_PROJECT.peers.aws;
+  const awsPeers = Array.from({ length: extraAwsPeers }, (_, index) => {
+    const n = index + 1;
+    const hex = n.toString(16).padStart(4, "0");
+    return Object.freeze({
+      ...base,
+      peerId: `5f1e2d3c4b5a69788797${hex}`,
+      // 10.64.0.0/24, 10.64.1.0/24, …: private, disjoint from one another and from the Atlas side.
+      routeTableCidrBlock: `10.${64 + Math.floor(n / 256)}.${n % 256}.0/24`,
+      vpcId: `vpc-0d3e0${hex.padStart(12, "0")}`,
+      connectionId: `pcx-0e1f${hex.padStart(13, "0")}`,
+    });
+  });
+  return Object.freeze({ ...DEMO_PROJECT, awsPeers: Object.freeze(awsPeers) });
+}
+
+/** Every demo peer: the three of the demo project, then its extra AWS peers. */
+export function allDemoPeers(demo: DemoProject): Array<DemoAwsPeer | DemoAzurePeer | DemoGcpPeer> {
+  return [demo.peers.aws, demo.peers.azure, demo.peers.gcp, ...(demo.awsPeers ?? [])];
+}
 
 /**
  * The writable settings of a demo peer (everything but the ids and the provider), as the peer store keeps them.

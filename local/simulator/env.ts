@@ -23,3 +23,14 @@ export function booleanFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: b
   if (raw === "false" || raw === "0") return false;
   throw new Error(`${name} must be true or false, got "${env[name]}"`);
 }
+
+/**
+ * The settings `startAtlasSimulator` takes from the environment when its options leave them out, so that
+ * `npm start` (the local stack) and `main.ts` honour them alike: `ATLAS_SIM_RATE_LIMIT=<capacity>/<refill>/<seconds>`
+ * (enforce Atlas's token bucket per project) and `ATLAS_SIM_DEMO_PEERS=<n>` (more AWS peers in the demo project).
+ */
+export function rehearsalFromEnv(env: NodeJS.ProcessEnv): { rateLimit?: string; demoPeers: number } {
+  const rateLimit = env.ATLAS_SIM_RATE_LIMIT?.trim();
+  const demoPeers = integerFromEnv(env, "ATLAS_SIM_DEMO_PEERS", 0);
+  return rateLimit ? { rateLimit, demoPeers } : { demoPeers };
+}

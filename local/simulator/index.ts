@@ -2,12 +2,13 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ContainerStore } from "./containers.js";
 import { createFaultController, type FaultController } from "./controller.js";
-import { DEMO_PROJECT, type DemoProject } from "./demo.js";
+import { type DemoProject, demoProject } from "./demo.js";
 import { DigestVerifier } from "./digestVerifier.js";
+import { rehearsalFromEnv } from "./env.js";
 import { FaultQueue } from "./faults.js";
 import { TokenIssuer } from "./oauth.js";
 import { PeerStore } from "./peers.js";
-import { RateLimitWindow } from "./rateLimit.js";
+import { parseRateLimit, RateLimits, type TokenBucketLimit } from "./rateLimit.js";
 import type { RecordedRequest } from "./recorder.js";
 import { createSimulatorServer, Delays } from "./server.js";
 import { keepState } from "./stateFile.js";
@@ -30,6 +31,7 @@ export type {
   StatusFaultSpec,
 } from "./faults.js";
 export type { ErrorStateName, ProviderName } from "./progression.js";
+export type { TokenBucketLimit } from "./rateLimit.js";
 export type { RecordedRequest } from "./recorder.js";
 
 /** Digest username (Atlas public key) the simulator accepts by default. Not a secret: it is a demo key. */
@@ -75,6 +77,15 @@ export interface SimulatorOptions {
    * the same clock finds each peer where it would have been.
    */
   dataDir?: string;
+  /**
+   * Enforce Atlas's token bucket per project: `"10/5/60"` (capacity / refill / seconds) or the numbers. Default:
+   * `ATLAS_SIM_RATE_LIMIT`, else none (advisory `RateLimit-*` headers only, 429s only from faults).
+   */
+  rateLimit?: TokenBucketLimit | string;
+  /** Extra AWS peers in the demo project (listed by `GET /__sim/demo`); default `ATLAS_SIM_DEMO_PEERS`, else 0. */
+  demoPeers?: number;
+  /** Unexpired tokens a service account may hold before the token endpoint answers 403; default 100 (Atlas's). */
+  maxActiveTokens?: number;
 }
 
 /** A running simulator. */
@@ -89,6 +100,10 @@ export interface AtlasSimulator {
   requests: RecordedRequest[];
   /** The demo project's ids and settings. */
   demo: DemoProject;
+  /** The token bucket enforced per project, when one is (`rateLimit` / `ATLAS_SIM_RATE_LIMIT`). */
+  rateLimit?: TokenBucketLimit;
+  /** How many service-account tokens are unexpired (Atlas refuses a new one past 100: `maxActiveTokens`). */
+  activeTokens(): number;
   /** Fault injection and forced peer states, the in-process twin of the `/__sim/` control endpoint. */
   faults: FaultController;
   /** Puts the demo peers and containers back to their initial state and clears faults and the request log. */
@@ -130,6 +145,7 @@ function createTokenIssuer(options: SimulatorOptions, now: () => number): TokenI
     clientId: options.serviceAccount?.clientId ?? DEMO_CLIENT_ID,
     clientSecret: options.serviceAccount?.clientSecret ?? DEMO_CLIENT_SECRET,
     lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    ...(options.maxActiveTokens === undefined ? {} : { maxActiveTokens: options.maxActiveTokens }),
     now,
   });
 }
@@ -144,15 +160,21 @@ function closer(server: Server, delays: Delays): () => Promise<void> {
     });
 }
 
+function bucketOf(limit: TokenBucketLimit | string | undefined): TokenBucketLimit | undefined {
+  return typeof limit === "string" ? parseRateLimit(limit) : limit;
+}
+
 /** Starts a simulator and resolves once it listens. */
 export async function startAtlasSimulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
   const now = options.now ?? Date.now;
   const autoAccept = options.autoAccept ?? true;
-  const store = new PeerStore({ now, stepMs: options.stepMs ?? 2000, autoAccept });
+  const fromEnv = rehearsalFromEnv(process.env);
+  const demo = demoProject(options.demoPeers ?? fromEnv.demoPeers);
+  const store = new PeerStore({ now, stepMs: options.stepMs ?? 2000, autoAccept }, demo);
   const containers = new ContainerStore();
   const stateFile = keepState(options.dataDir, store, containers);
   const queue = new FaultQueue();
-  const rateLimit = new RateLimitWindow(now);
+  const rateLimit = new RateLimits(now, bucketOf(options.rateLimit ?? fromEnv.rateLimit));
   const delays = new Delays();
   const requests: RecordedRequest[] = [];
   const faults = createFaultController(queue, store);
@@ -172,7 +194,7 @@ export async function startAtlasSimulator(options: SimulatorOptions = {}): Promi
     ...api,
     requests,
     now,
-    demo: DEMO_PROJECT,
+    demo,
     controller: faults,
     reset,
   });
@@ -182,7 +204,9 @@ export async function startAtlasSimulator(options: SimulatorOptions = {}): Promi
     autoAccept,
     ...(stateFile === undefined ? {} : { stateFile: stateFile.path }),
     requests,
-    demo: DEMO_PROJECT,
+    demo,
+    ...(rateLimit.limit === undefined ? {} : { rateLimit: rateLimit.limit }),
+    activeTokens: () => tokens.activeTokens(),
     faults,
     reset,
     close: closer(server, delays),

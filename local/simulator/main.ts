@@ -15,7 +15,9 @@ import {
  * ATLAS_SIM_PUBLIC_KEY / ATLAS_SIM_PRIVATE_KEY (default: the demo key pair), ATLAS_SIM_CLIENT_ID /
  * ATLAS_SIM_CLIENT_SECRET (default: the demo service account), ATLAS_SIM_TOKEN_LIFETIME_SECONDS (default 3600),
  * ATLAS_SIM_AUTO_ACCEPT (default true; false: peers wait for `POST /__sim/peers/{id}/accept`),
- * ATLAS_SIM_DATA_DIR (keep the peers in that folder across restarts; in memory by default).
+ * ATLAS_SIM_DATA_DIR (keep the peers in that folder across restarts; in memory by default),
+ * ATLAS_SIM_RATE_LIMIT (`<capacity>/<refill>/<seconds>`: enforce Atlas's token bucket per project) and
+ * ATLAS_SIM_DEMO_PEERS (more AWS peers in the demo project), both read by `startAtlasSimulator` itself.
  */
 
 function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
@@ -47,6 +49,11 @@ function waitingLines(sim: AtlasSimulator): string[] {
     ? []
     : [`  peers wait for acceptance: curl -X POST ${sim.url}/__sim/peers/<peerId>/accept`];
   if (sim.stateFile) lines.push(`  state kept in ${sim.stateFile}`);
+  const limit = sim.rateLimit;
+  if (limit)
+    lines.push(`  rate limit: ${limit.capacity} per project, ${limit.refill} more every ${limit.seconds} s`);
+  const extra = sim.demo.awsPeers?.length ?? 0;
+  if (extra > 0) lines.push(`  ${extra} more AWS peers in the demo project: GET ${sim.url}/__sim/demo`);
   return lines;
 }
 

@@ -25,6 +25,8 @@ export interface TokenIssuerOptions {
   clientId: string;
   clientSecret: string;
   lifetimeSeconds: number;
+  /** Unexpired tokens allowed at once; default {@link MAX_ACTIVE_TOKENS}. */
+  maxActiveTokens?: number;
   now: () => number;
 }
 
@@ -54,9 +56,19 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function oauthError(status: number, error: string, headers: Record<string, string> = {}): TokenAnswer {
-  return { status, body: { error }, headers: { ...NO_STORE, ...headers } };
+function oauthError(
+  status: number,
+  error: string,
+  headers: Record<string, string> = {},
+  description?: string,
+): TokenAnswer {
+  const body = description === undefined ? { error } : { error, error_description: description };
+  return { status, body, headers: { ...NO_STORE, ...headers } };
 }
+
+/** Atlas's words when a service account holds as many tokens as it may (docs/atlas-api.md §3.2). */
+export const TOKEN_LIMIT_DESCRIPTION =
+  "Access Token limit reached. Please use the existing Access Tokens or create a new Service Account.";
 
 /** Issues tokens for one service account and recognises them on API requests. */
 export class TokenIssuer {
@@ -80,7 +92,9 @@ export class TokenIssuer {
       return oauthError(400, "unsupported_grant_type");
     }
     this.#forgetExpired();
-    if (this.#tokens.size >= MAX_ACTIVE_TOKENS) return oauthError(403, "access_denied");
+    if (this.#tokens.size >= (this.#options.maxActiveTokens ?? MAX_ACTIVE_TOKENS)) {
+      return oauthError(403, "access_denied", {}, TOKEN_LIMIT_DESCRIPTION);
+    }
     const token = randomBytes(32).toString("base64url");
     const lifetime = this.#options.lifetimeSeconds;
     this.#tokens.set(token, this.#options.now() + lifetime * 1000);
@@ -89,6 +103,12 @@ export class TokenIssuer {
       body: { access_token: token, token_type: "Bearer", expires_in: lifetime },
       headers: NO_STORE,
     };
+  }
+
+  /** How many issued tokens have not expired yet (what the active-token limit counts). */
+  activeTokens(): number {
+    this.#forgetExpired();
+    return this.#tokens.size;
   }
 
   /** Whether an `Authorization: Bearer …` value carries a token this issuer issued and that has not expired. */

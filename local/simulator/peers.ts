@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DEMO_PROJECT, type DemoProject, demoSettings } from "./demo.js";
+import { allDemoPeers, DEMO_PROJECT, type DemoProject, demoSettings } from "./demo.js";
 import {
   acceptProgression,
   completedProgression,
@@ -49,7 +49,7 @@ export function newConnectionId(): string {
 }
 
 function demoRecords(demo: DemoProject, now: number): PeerRecord[] {
-  return [demo.peers.aws, demo.peers.azure, demo.peers.gcp].map((peer) => ({
+  return allDemoPeers(demo).map((peer) => ({
     id: peer.peerId,
     groupId: demo.groupId,
     provider: peer.providerName,

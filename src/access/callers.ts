@@ -1,4 +1,9 @@
 import * as z from "zod/mini";
+import {
+  type AccepterAccounts,
+  AccepterAccountsError,
+  parseAccepterAccounts,
+} from "../domain/accepter/accounts.js";
 import type { Channel } from "../domain/channels.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 import type { RateLimit } from "../domain/rateLimit.js";
@@ -85,6 +90,8 @@ export function identitiesOf<C extends IdentityChannel>(caller: Caller, channel:
 
 export interface CallerRegistry {
   callers: Caller[];
+  /** Where the gateway accepts peerings on the owner's behalf (`awsAccounts`, accepter/accounts.ts). */
+  awsAccounts?: AccepterAccounts;
 }
 
 /** The callers registry could not be loaded or is not valid. Says where, never what the secrets are. */
@@ -151,7 +158,7 @@ const caller = z.strictObject({
   slack: identityList("slack"),
   eventSources: identityList("eventbridge"),
 });
-const registry = z.strictObject({ callers: z.array(caller) });
+const registry = z.strictObject({ callers: z.array(caller), awsAccounts: z.optional(z.unknown()) });
 
 /**
  * Validates a callers registry (from Secrets Manager, or a file locally). Throws {@link CallerRegistryError}
@@ -172,9 +179,21 @@ export function parseCallerRegistry(value: unknown, source: string): CallerRegis
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate)
     throw new CallerRegistryError(`The callers registry in ${source} lists caller ${duplicate} twice`);
+  const awsAccounts = accepterAccountsOf(result.data.awsAccounts, source);
   return {
     callers: result.data.callers.map((entry) => toCaller(entry)),
+    ...(awsAccounts.size === 0 ? {} : { awsAccounts }),
   };
+}
+
+/** `awsAccounts`; a bad one fails the registry like a bad caller, naming fields by path (never a value). */
+function accepterAccountsOf(section: unknown, source: string): AccepterAccounts {
+  try {
+    return parseAccepterAccounts(section, source);
+  } catch (error) {
+    if (!(error instanceof AccepterAccountsError)) throw error;
+    throw new CallerRegistryError(error.message, { cause: error });
+  }
 }
 
 /** `path: message`; an unknown key is named, and one under `identities` is said not to be a channel. */

@@ -4,6 +4,12 @@ export interface RateLimit {
   burst: number;
 }
 
+/** A token bucket as GCRA sees it: one token every `intervalMs`, `burst` at once. */
+export interface GcraPace {
+  intervalMs: number;
+  burst: number;
+}
+
 /** What the bucket says to one more change: go ahead (the bucket's new state), or wait this long. */
 export type RateDecision = { allowed: true; nextTat: number } | { allowed: false; retryAfterMs: number };
 
@@ -16,10 +22,14 @@ export type RateDecision = { allowed: true; nextTat: number } | { allowed: false
  * @example decideRate(undefined, 0, { perMinute: 30, burst: 10 }) // { allowed: true, nextTat: 2000 }
  */
 export function decideRate(tat: number | undefined, now: number, limit: RateLimit): RateDecision {
-  const interval = 60_000 / limit.perMinute;
-  const tolerance = (limit.burst - 1) * interval;
+  return decideGcra(tat, now, { intervalMs: 60_000 / limit.perMinute, burst: limit.burst });
+}
+
+/** {@link decideRate} for any interval (Atlas's budget refills per its own window, not per minute). */
+export function decideGcra(tat: number | undefined, now: number, pace: GcraPace): RateDecision {
+  const tolerance = (pace.burst - 1) * pace.intervalMs;
   const start = Math.max(tat ?? now, now);
   const ahead = start - now;
   if (ahead > tolerance) return { allowed: false, retryAfterMs: Math.ceil(ahead - tolerance) };
-  return { allowed: true, nextTat: start + interval };
+  return { allowed: true, nextTat: start + pace.intervalMs };
 }

@@ -1,9 +1,14 @@
 import * as z from "zod/mini";
+import { CLOUDTRAIL_DETAIL_TYPE } from "../channels/eventbridge/cloudTrailEvent.js";
+import {
+  handlePeeringCallEvent,
+  type PeeringCallOutcome,
+} from "../channels/eventbridge/handlePeeringCallEvent.js";
 import {
   handleRequestedEvent,
   type RequestedEventOutcome,
 } from "../channels/eventbridge/handleRequestedEvent.js";
-import { CHANGE_EVENT_DETAIL_TYPE } from "../ports/ChangeNotifications.js";
+import { CHANGE_EVENT_DETAIL_TYPE, EXPIRING_DETAIL_TYPE } from "../ports/ChangeNotifications.js";
 import type { ChangeDeps } from "../usecases/ChangeDeps.js";
 import { type DeliveryOutcome, deliverNotification } from "../usecases/deliverNotification.js";
 import { type RecheckOutcome, recheckChange } from "../usecases/recheckChange.js";
@@ -47,19 +52,36 @@ export function makeRecheckHandler(deps: InLambda<ChangeDeps>) {
 }
 
 /**
- * The events Lambda: consumes `Peering Change Requested` events from the gateway's bus. Invalid or refused
- * events are answered with `Peering Change Rejected` and return normally; other failures throw (retried by
- * Lambda, then its on-failure destination, the events DLQ). The event id is the correlation id.
+ * The events Lambda: consumes `Peering Change Requested` events from the gateway's bus, and the CloudTrail
+ * records of EC2 peering calls (this account's, from the default bus; peer accounts', forwarded to the
+ * gateway's bus), routed by `detail-type`. One function rather than a new one: both are EventBridge
+ * deliveries that end in a change's re-check or creation, with the same role, retries and DLQ, and a
+ * CloudTrail `detail-type` can never be taken for a request (only AWS can put `aws.ec2` events).
+ * Invalid or refused requests are answered with `Peering Change Rejected` and return normally; unreadable
+ * CloudTrail events are dropped; other failures throw (retried by Lambda, then its on-failure destination,
+ * the events DLQ). The event id is the correlation id.
  */
 export function makeEventsHandler(deps: InLambda<ChangeDeps>) {
-  return async (event: unknown, context: LambdaContext): Promise<RequestedEventOutcome> => {
+  return async (
+    event: unknown,
+    context: LambdaContext,
+  ): Promise<RequestedEventOutcome | PeeringCallOutcome> => {
     addLambdaContext(deps.logger, context);
     const id =
       typeof event === "object" && event && "id" in event ? String((event as { id: unknown }).id) : "unknown";
-    return withCorrelation(deps.logger, id, () =>
-      handleRequestedEvent(event, deps, deadlineOf(deps, context)),
+    const deadline = deadlineOf(deps, context);
+    return withCorrelation<RequestedEventOutcome | PeeringCallOutcome>(deps.logger, id, () =>
+      detailTypeOf(event) === CLOUDTRAIL_DETAIL_TYPE
+        ? handlePeeringCallEvent(event, deps, deadline)
+        : handleRequestedEvent(event, deps, deadline),
     );
   };
+}
+
+function detailTypeOf(event: unknown): unknown {
+  return typeof event === "object" && event !== null
+    ? (event as Record<string, unknown>)["detail-type"]
+    : undefined;
 }
 
 /**
@@ -92,7 +114,8 @@ export function makeNotifyHandler(deps: InLambda<ChangeDeps>) {
       });
       return { kind: "invalid" };
     }
-    const trigger = parsed.data["detail-type"] === CHANGE_EVENT_DETAIL_TYPE ? "event" : "redrive";
+    const own = [CHANGE_EVENT_DETAIL_TYPE, EXPIRING_DETAIL_TYPE];
+    const trigger = own.includes(parsed.data["detail-type"]) ? "event" : "redrive";
     const ref = { changeId, version: parsed.data.detail.version };
     return withCorrelation(deps.logger, changeId, () =>
       deliverNotification(ref, trigger, deps, deadlineOf(deps, context)),

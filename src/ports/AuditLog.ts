@@ -2,10 +2,11 @@ import type { Channel } from "../domain/change/ChangeRecord.js";
 import type { ChangeState } from "../domain/peering/status.js";
 
 /**
- * What happened to a request: a change let through to Atlas, refused by the gateway (or Atlas), or settled; or
- * a read of Atlas (a peer or the peer list) answered. Readers of stored records check against this list.
+ * What happened to a request: a change let through to Atlas, refused by the gateway (or Atlas), or settled; a
+ * read of Atlas (a peer or the peer list) answered; or the gateway's run on the peer's AWS side of a change
+ * (`peer-side`: accepted the pcx, added routes, or failed). Readers of stored records check against this list.
  */
-export const AUDIT_OUTCOMES = ["accepted", "refused", "completed", "read"] as const;
+export const AUDIT_OUTCOMES = ["accepted", "refused", "completed", "read", "peer-side"] as const;
 
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
@@ -43,6 +44,8 @@ export interface AuditRecord {
    * (`GET /api/atlas/v2/groups/{groupId}/peers`).
    */
   detail?: string;
+  /** `peer-side`: each AWS call and decision of the run (PeerSideStep: ids, AWS codes; never credentials). */
+  steps?: unknown;
 }
 
 /** A page of audit records, newest first, and the cursor for the next page (absent on the last). */

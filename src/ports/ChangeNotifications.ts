@@ -1,3 +1,4 @@
+import type { ExpiryWarning } from "../domain/change/expiry.js";
 import type { ChangeView } from "../domain/change/view.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 import type { FieldViolation } from "../domain/validation.js";
@@ -8,13 +9,16 @@ export interface NotificationRef {
   version: number;
 }
 
+/** Which notification an event announces; with `warning`, an expiry warning rather than a state. */
+export type PublishedNotification = NotificationRef & { id: string; warning?: ExpiryWarning };
+
 /** Tells the world a change entered WAITING_FOR_USER or a terminal state (EventBridge in AWS). */
 export interface ChangeEventPublisher {
   /**
    * Publishes the change's state event. `notificationId` goes in the event (consumers de-duplicate on it), and
    * the notify function, which receives the event too, learns from it that the event was delivered.
    */
-  publish(change: ChangeView, notification: NotificationRef & { id: string }): Promise<void>;
+  publish(change: ChangeView, notification: PublishedNotification): Promise<void>;
   /** Asks the notify function to (re)try the pending targets of a notification (the sweeper's re-drive). */
   requestDelivery(notification: NotificationRef): Promise<void>;
   /** Tells the sender of a `Peering Change Requested` event that it was not acted on, and why. */
@@ -76,6 +80,12 @@ export class EventPublishError extends GatewayError {
   readonly code: string = "event-publish";
   readonly title: string = "A change event could not be published";
 }
+
+/**
+ * The `detail-type` of an expiry warning: the AWS peering request a change waits on expires in 24 h or 1 h.
+ * Its detail names the change, project, peer, request, `acceptBy`, `hoursLeft` and the next action.
+ */
+export const EXPIRING_DETAIL_TYPE = "Peering Change Expiring";
 
 /** The `detail-type` of the gateway's own re-drive of an undelivered notification (to its notify function). */
 export const NOTIFICATION_DUE_DETAIL_TYPE = "Peering Notification Due";

@@ -1,3 +1,4 @@
+import type { ExpiryWarning } from "../domain/change/expiry.js";
 import type { ChangeView } from "../domain/change/view.js";
 import type { Channel } from "../domain/channels.js";
 import type { DeliveryResult } from "./ChangeNotifications.js";
@@ -15,6 +16,9 @@ export type ReplyResult = DeliveryResult;
  */
 export interface ChangeReplier {
   readonly channel: Channel;
-  /** Posts the change's progress to `url`: one attempt, bounded in time and bytes read. Never throws. */
-  reply(url: string, view: ChangeView): Promise<ReplyResult>;
+  /**
+   * Posts the change's progress to `url` (with `warning`, that its peering request expires soon): one attempt,
+   * bounded in time and bytes read. Never throws.
+   */
+  reply(url: string, view: ChangeView, warning?: ExpiryWarning): Promise<ReplyResult>;
 }

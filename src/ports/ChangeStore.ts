@@ -42,6 +42,15 @@ export type CreateOutcome =
   | { created: true }
   | { created: false; lockedBy?: PeerLockHolder; keyUsedBy?: IdempotencyEntry };
 
+/** What `update` writes besides the change, in the same conditional write. */
+export interface UpdateOptions {
+  /**
+   * Point the change's `atlas.connectionId` at this change (it has just observed the connection, or another
+   * one): a CloudTrail event naming the `pcx-…` then finds it. Ignored when the change has no connection id.
+   */
+  indexConnection?: boolean;
+}
+
 /** Durable storage of change requests. Every write is conditional; none is a blind overwrite. */
 export interface ChangeStore {
   /**
@@ -56,7 +65,18 @@ export interface ChangeStore {
    * version is still `expectedVersion`, and adds `notification` to the outbox in the same write. Returns
    * false, changing nothing, when another writer got there first.
    */
-  update(next: ChangeRecord, expectedVersion: number, notification?: Notification): Promise<boolean>;
+  update(
+    next: ChangeRecord,
+    expectedVersion: number,
+    notification?: Notification,
+    options?: UpdateOptions,
+  ): Promise<boolean>;
+  /**
+   * The id of the change that last observed this AWS peering connection (`atlas.connectionId`, `pcx-…`), read
+   * from the entry `update` keeps with `indexConnection`: one read, never a scan. The change may have ended or
+   * moved to another connection since; the caller reads it and checks.
+   */
+  changeForConnection(connectionId: string): Promise<string | undefined>;
   /** A project's changes, newest first, optionally only one peer's and/or one state's. */
   list(query: ChangeQuery): Promise<ChangePage>;
   /** Non-terminal changes whose `nextCheckAt` is at or before `now`, oldest first, through an index. */

@@ -1,4 +1,5 @@
 import type { CadencePolicy } from "../domain/change/cadence.js";
+import type { AccepterAccountDirectory } from "../ports/AccepterAccountDirectory.js";
 import type { AtlasCredentialSource } from "../ports/AtlasCredentialSource.js";
 import type { AtlasPeeringApi } from "../ports/AtlasPeeringApi.js";
 import type { AuditLog } from "../ports/AuditLog.js";
@@ -9,6 +10,7 @@ import type { ChangeReplier } from "../ports/ChangeReplies.js";
 import type { ChangeRateLimiter, ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
 import type { CursorSealer } from "../ports/CursorSealer.js";
 import type { Logger } from "../ports/Logger.js";
+import type { PeerAccountSide } from "../ports/PeerAccountSide.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 
 /** Everything the change use cases need, all behind ports. */
@@ -35,4 +37,15 @@ export interface ChangeDeps {
   /** In [0, 1): jitter of notification retries. */
   random: () => number;
   cadence: CadencePolicy;
+  /**
+   * The peer's AWS side (issue 14): accept Atlas's request and add the routes in the accounts configured with
+   * a role. Absent (the http and events functions): changes wait for a person, as before.
+   */
+  peerSide?: PeerSideDeps;
+}
+
+/** What the re-check path needs to act on the peer's side. */
+export interface PeerSideDeps {
+  side: PeerAccountSide;
+  accounts: AccepterAccountDirectory;
 }

@@ -22,4 +22,11 @@ export interface ChangeSubmission {
    * without the gateway), and the request costs one Atlas round trip, not two. Default true.
    */
   plan?: boolean;
+  /**
+   * Set when `body` names only the fields to change (a partial `peering` of `POST /v1/peering-changes`): the
+   * peer is read and the rest filled in (`completePeering`) once the Idempotency-Key is known to be new, and
+   * the completed whole is what is planned, recorded as `desired` and sent. The key stays bound to `body` as
+   * the caller sent it. `pathPrefix` places violations of the completed body (`peering`).
+   */
+  partial?: { pathPrefix: string };
 }

@@ -7,6 +7,7 @@ import type { AtlasCredentialSource, AtlasCredentials } from "../ports/AtlasCred
 import { AtlasCredentialsError, AtlasCredentialsRefusedError } from "../ports/AtlasCredentialSource.js";
 import type { AtlasAnswer, AtlasPeeringApi, PeerCall } from "../ports/AtlasPeeringApi.js";
 import { AtlasUnavailableError, atlasErrorBodyOf, TokenEndpointError } from "../ports/AtlasPeeringApi.js";
+import { AtlasBudgetEmptyError } from "../ports/AtlasRateBudget.js";
 import type { ChangeMetrics } from "../ports/ChangeMetrics.js";
 import { TransportError } from "../ports/HttpTransport.js";
 
@@ -95,6 +96,7 @@ export async function callAtlas(
     const uncertain = request.method === "PATCH" && UNCERTAIN_STATUSES.has(verdict.status);
     return { answer, outcome, ...(uncertain ? { effectUnknown: "connection-lost" as const } : {}) };
   } catch (error) {
+    if (error instanceof AtlasBudgetEmptyError) return budgetEmpty(deps, error);
     // Atlas unreachable, the keys unreadable, or the service account still refused after a fresh secret: the
     // change is kept and tried again later (an operator may be fixing the secret), not lost or failed.
     if (
@@ -113,6 +115,24 @@ export async function callAtlas(
     }
     throw error;
   }
+}
+
+/** The `errorCode` of a call the shared Atlas rate budget kept back (it never reached Atlas). */
+export const ATLAS_BUDGET_EMPTY = "ATLAS_BUDGET_EMPTY";
+
+/**
+ * The shared budget had no token: nothing was sent, so no Atlas call is counted (no metric, no PATCH sent);
+ * the change waits until the token is due (see `applyOutcome`).
+ */
+function budgetEmpty(deps: AtlasCallDeps, error: AtlasBudgetEmptyError): AtlasCallResult {
+  const outcome: AtlasOutcome = {
+    kind: "unavailable",
+    errorCode: ATLAS_BUDGET_EMPTY,
+    detail: error.message,
+    retryAfterMs: Math.max(0, error.retryAtMs - deps.now()),
+    notSent: true,
+  };
+  return { outcome, error };
 }
 
 /** Sends once with the cached keys and, when Atlas refuses them, once more with keys read afresh. */

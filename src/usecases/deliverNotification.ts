@@ -20,6 +20,8 @@ export type DeliveryOutcome =
 
 /** The callback's event type, as receivers see it in the payload. */
 const CALLBACK_TYPE = "peering.change.state_changed";
+/** The callback type of an expiry warning (the payload's `data` is the view, with `warning`). */
+const EXPIRING_CALLBACK_TYPE = "peering.change.expiring";
 
 /**
  * One delivery attempt of an outbox notification: claims it (a lease, conditional on its revision, so two
@@ -77,8 +79,8 @@ async function deliverTo(
   deps: ChangeDeps,
 ): Promise<TargetResult> {
   if (target === "event") {
-    const { changeId, version, id } = n;
-    return deps.events.publish(n.view, { changeId, version, id }).then(
+    const { changeId, version, id, warning } = n;
+    return deps.events.publish(n.view, { changeId, version, id, ...(warning ? { warning } : {}) }).then(
       () => ({ delivered: true, retryable: false, outcome: "published" }),
       (error: unknown) => ({ delivered: false, retryable: true, outcome: (error as Error).name }),
     );
@@ -95,7 +97,10 @@ async function deliverCallback(n: Notification, deps: ChangeDeps): Promise<Targe
   const verdict = recheckCallback(caller, url);
   if (!verdict.allowed || !caller?.callbackSecret)
     return { delivered: false, retryable: false, outcome: verdict.allowed ? "no secret" : verdict.reason };
-  const payload = { type: CALLBACK_TYPE, timestamp: new Date(n.createdAt).toISOString(), data: n.view };
+  const timestamp = new Date(n.createdAt).toISOString();
+  const payload = n.warning
+    ? { type: EXPIRING_CALLBACK_TYPE, timestamp, data: { ...n.view, warning: n.warning } }
+    : { type: CALLBACK_TYPE, timestamp, data: n.view };
   const result = await deps.callbacks.deliver({
     url,
     secret: caller.callbackSecret,
@@ -111,7 +116,7 @@ async function deliverReply(n: Notification, deps: ChangeDeps): Promise<TargetRe
   if (!address) return { delivered: false, retryable: false, outcome: "no reply address" };
   const replier = deps.repliers.find((candidate) => candidate.channel === address.channel);
   if (!replier) return { delivered: false, retryable: false, outcome: `no replier for ${address.channel}` };
-  return targetResult(await replier.reply(address.url, n.view));
+  return targetResult(await replier.reply(address.url, n.view, n.warning));
 }
 
 /** An adapter's delivery result as the outbox records it. */

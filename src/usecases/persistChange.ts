@@ -21,7 +21,8 @@ export async function persistChange(
   deps: ChangeDeps,
 ): Promise<boolean> {
   const notification = notificationFor(next, previous, deps.now());
-  if (!(await deps.store.update(stored(next), previous.version, notification))) {
+  const options = { indexConnection: observedNewConnection(previous, next) };
+  if (!(await deps.store.update(stored(next), previous.version, notification, options))) {
     deps.logger.info("change moved on concurrently; this update was dropped", {
       changeId: next.id,
       attempt: previous.attempt,
@@ -41,6 +42,16 @@ export async function persistChange(
 }
 
 /**
+ * Whether `next` is the first write of a change still followed that names this AWS peering connection
+ * (`pcx-…`), so the store points the connection at it in the same write: a CloudTrail event about the
+ * connection (a person accepted it) then finds the change at once (noticePeerSideCall.ts).
+ */
+function observedNewConnection(previous: ChangeRecord, next: ChangeRecord): boolean {
+  const connection = next.atlas.connectionId;
+  return connection !== undefined && connection !== previous.atlas.connectionId && !isTerminal(next.state);
+}
+
+/**
  * What is kept of `next`: once the change ended, no reply address (a Slack `response_url` is a capability
  * URL, and the record stays 90 days). The notification written with it keeps the address for delivery.
  */
@@ -55,9 +66,9 @@ function stored(next: ChangeRecord): ChangeRecord {
  * and delivers the rest. On failure the notification stays in the outbox and the sweeper re-drives it.
  */
 async function publishEvent(notification: Notification, deps: ChangeDeps): Promise<void> {
-  const { changeId, version, id } = notification;
+  const { changeId, version, id, warning } = notification;
   try {
-    await deps.events.publish(notification.view, { changeId, version, id });
+    await deps.events.publish(notification.view, { changeId, version, id, ...(warning ? { warning } : {}) });
   } catch (error) {
     deps.logger.warn("could not publish the change event; the sweeper will re-drive it", {
       changeId,

@@ -13,6 +13,7 @@ import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
 import type { RecheckRequest } from "../ports/RecheckScheduler.js";
 import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
+import { finishPeerSide } from "./finishPeerSide.js";
 import { persistChange } from "./persistChange.js";
 import { withContainer } from "./readContainer.js";
 
@@ -74,10 +75,12 @@ export async function recheckChange(
     state: next.state,
     ...(next.retryingChecks ? { retryingChecks: next.retryingChecks } : {}),
   });
+  // Atlas's outcome is stored first; only then does the gateway act on the peer's AWS side, if configured.
+  const stored = await finishPeerSide(next, deps, deadline);
   return {
     kind: "checked",
-    state: next.state,
-    attempt: next.attempt,
+    state: stored.state,
+    attempt: stored.attempt,
     ...(looked.answer ? { answer: looked.answer } : {}),
   };
 }

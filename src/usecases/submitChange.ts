@@ -16,6 +16,7 @@ import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import type { ChangeSubmission } from "./ChangeSubmission.js";
+import { wholeBody } from "./completePeering.js";
 import { ChangeRefusedError } from "./errors.js";
 import { changeOfKey } from "./idempotency.js";
 import { persistChange } from "./persistChange.js";
@@ -32,8 +33,8 @@ export type SubmitOutcome =
 const FOLLOW_UP_MIN_MS = 5_000;
 
 /**
- * Plans, records durably, then sends the PATCH. Same caller + Idempotency-Key + request → the original change,
- * no second PATCH; same key, other request → `IdempotencyKeyReusedError`. While another change for the
+ * Completes a partial body from the peer (see `completePeering`), plans, records durably, then sends the
+ * PATCH. Same caller + Idempotency-Key + request → the original change, no read and no second PATCH; same key, other request → `IdempotencyKeyReusedError`. While another change for the
  * peering has not settled, or its PATCH may still land → `ChangeInFlightError`. A change Atlas cannot make in
  * place → `ChangeRefusedError`; a change that changes nothing completes as SUCCEEDED without a PATCH. Whatever
  * Atlas does afterwards (answers, fails, times out), the change is recorded with its next check, so nothing is
@@ -46,15 +47,18 @@ export async function submitChange(
 ): Promise<SubmitOutcome> {
   const earlier = await earlierChange(input, deps);
   if (earlier) return { kind: "replayed", change: earlier };
-  const planned = await planOrRefuse(input, deps, deadline);
+  // A partial body is completed from the peer only now: a replay needs no read, whatever the peer became.
+  const whole: ChangeSubmission = { ...input, ...(await wholeBody(input, input.call, deps, deadline)) };
+  const planned = await planOrRefuse(whole, deps, deadline);
   const now = deps.now();
-  const change = newChange(changeData(input, deps.newId()), now, deps.cadence, leaseUntil(now, deadline));
+  const change = newChange(changeData(whole, deps.newId()), now, deps.cadence, leaseUntil(now, deadline));
+  // The Idempotency-Key is bound to the request as the caller sent it, never to what the peer filled in.
   const twin = await recordChange(change, input, deps);
   if (twin) return { kind: "replayed", change: twin };
   if (planned.plan.noop) return completeWithoutPatch(change, planned, deps);
   // The audit record and the PATCH do not depend on each other: one round trip saved on every change.
   const [sent] = await Promise.all([
-    callAtlas(deps, input.call, OPERATION_RULES.update.send({ desired: input.body }), deadline),
+    callAtlas(deps, input.call, OPERATION_RULES.update.send({ desired: change.desired }), deadline),
     audit(
       deps,
       changeAuditFields(change, "accepted", { before: planned.current, requestId: input.requestId }),

@@ -39,6 +39,8 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
   });
   const transport = createLazyUndiciTransport(config.atlasTimeouts);
   const warn = (message: string, attributes?: object) => logger.warn(message, { ...attributes });
+  const { atlasBudget, tokenCache, ...adapters } = lazyAwsAdapters(config, logger, env);
+  const budget = config.atlasRateBudget;
   return {
     config,
     logger,
@@ -47,6 +49,18 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
       defaultBaseUrl: config.atlasBaseUrl,
       retry: config.retry,
       onRetry: (event) => logger.warn("retrying Atlas", event),
+      // Every container draws from one Atlas budget and shares one service-account token (both in DynamoDB).
+      ...(budget
+        ? {
+            rateBudget: {
+              store: atlasBudget,
+              settings: budget,
+              onError: (error: unknown) =>
+                logger.warn("Atlas rate budget unavailable", { error: error as Error }),
+            },
+          }
+        : {}),
+      sharedTokens: tokenCache,
     }),
     credentials: new SecretsManagerCredentialSource(secrets, {
       defaultSecretId: config.atlasSecretId,
@@ -57,7 +71,7 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
       new SecretsManagerSecrets({ client: secretsClient, maxAgeSeconds: config.callersMaxAgeSeconds }),
       config.callersSecretId,
     ),
-    ...lazyAwsAdapters(config, logger, env),
+    ...adapters,
     metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName, stage: config.stage }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),
     cursors: new AesGcmCursorSealer(
@@ -66,7 +80,12 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
     // One replier per channel that answers later (a new channel adds its own here).
     repliers: [
       new SlackChangeReplier(
-        new SlackResponseUrlReplies({ transport, allowedHosts: config.slackReplyHosts, logger: { warn } }),
+        new SlackResponseUrlReplies({
+          transport,
+          allowedHosts: config.slackReplyHosts,
+          ...(config.slackResponseBaseUrl ? { redirectBaseUrl: config.slackResponseBaseUrl } : {}),
+          logger: { warn },
+        }),
       ),
     ],
     callbacks: new StandardWebhooksNotifier({ transport }),

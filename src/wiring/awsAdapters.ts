@@ -1,10 +1,12 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Logger } from "../observability/logger.js";
+import type { AtlasRateBudget } from "../ports/AtlasRateBudget.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 import type { ChangeRateLimiter, ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 import type { ReplayGuard } from "../ports/ReplayGuard.js";
+import type { SharedTokenCache } from "../ports/SharedTokenCache.js";
 import { awsClientConfig } from "./clientConfig.js";
 import type { Config } from "./config.js";
 import { lazyPort } from "./lazy.js";
@@ -58,6 +60,14 @@ export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<stri
         tableName,
         defaultLimit: config.rateLimit,
       });
+    }),
+    atlasBudget: lazyPort<AtlasRateBudget>(async () => {
+      const { DynamoDbAtlasBudget } = await import("../adapters/aws/dynamodb/DynamoDbAtlasBudget.js");
+      return new DynamoDbAtlasBudget({ client: await documentClient(), tableName });
+    }),
+    tokenCache: lazyPort<SharedTokenCache>(async () => {
+      const { DynamoDbTokenCache } = await import("../adapters/aws/dynamodb/DynamoDbTokenCache.js");
+      return new DynamoDbTokenCache({ client: await documentClient(), tableName });
     }),
     replay: lazyPort<ReplayGuard>(async () => {
       const { DynamoDbReplayGuard } = await import("../adapters/aws/dynamodb/DynamoDbReplayGuard.js");

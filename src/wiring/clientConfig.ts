@@ -1,5 +1,5 @@
 /** The AWS services the gateway calls, by the suffix of their standard endpoint variable. */
-export type AwsService = "SECRETS_MANAGER" | "DYNAMODB" | "SCHEDULER" | "EVENTBRIDGE";
+export type AwsService = "SECRETS_MANAGER" | "DYNAMODB" | "SCHEDULER" | "EVENTBRIDGE" | "EC2" | "STS";
 
 /**
  * An SDK client's endpoint from the standard `AWS_ENDPOINT_URL_<SERVICE>` (or `AWS_ENDPOINT_URL`) variable of

@@ -1,5 +1,7 @@
 import * as z from "zod/mini";
+import { type AtlasRateLimit, parseAtlasRateLimit } from "../domain/atlasBudget.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
+import { type ConfigIssue, describeConfigIssues } from "./configIssues.js";
 
 /** The configuration is missing something or has a value of the wrong form. */
 export class ConfigError extends GatewayError {
@@ -47,6 +49,17 @@ const schema = z.object({
   ATLAS_MAX_ATTEMPTS: int(4, 1, 10),
   ATLAS_RETRY_BASE_MS: int(250, 1, 60_000),
   ATLAS_RETRY_MAX_MS: int(8_000, 1, 300_000),
+  // The Atlas rate budget every container shares: `auto` (sized from Atlas's GET /rateLimits), `off`, or
+  // `<capacity>/<refill>/<seconds>` to size it when the key may not read Atlas's figures.
+  ATLAS_RATE_BUDGET: z._default(
+    z.string().check(
+      z.refine((v) => v === "auto" || v === "off" || parseAtlasRateLimit(v) !== undefined, {
+        message: "must be auto, off or <capacity>/<refill>/<seconds> (e.g. 100/100/60)",
+      }),
+    ),
+    "auto",
+  ),
+  ATLAS_RATE_BUDGET_GUARD_MS: int(500, 0, 60_000),
   DEADLINE_MARGIN_MS: int(1_500, 0, 60_000),
   SIGNATURE_TOLERANCE_SECONDS: int(300, 1, 3_600),
   MAX_BODY_BYTES: int(16_384, 256, 1_048_576),
@@ -69,6 +82,8 @@ const schema = z.object({
     z.string().check(z.regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i)),
     "hooks.slack.com",
   ),
+  // Where replies to a hooks.slack.com response_url go instead (the local stack's capture); unset: to Slack.
+  SLACK_RESPONSE_BASE_URL: z.optional(z.url({ protocol: /^https?$/ })),
   POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), "atlas-peering-gateway"),
   // serverless.yml sets it to the stage (`${sls:stage}`); the local stack runs without it.
   STAGE: z.optional(
@@ -90,6 +105,8 @@ export interface Config {
   rateLimit: { perMinute: number; burst: number };
   atlasTimeouts: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number };
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** The shared Atlas rate budget; absent when `ATLAS_RATE_BUDGET=off`. */
+  atlasRateBudget?: { fallback?: AtlasRateLimit; guardMs: number };
   deadlineMarginMs: number;
   signatureToleranceSeconds: number;
   maxBodyBytes: number;
@@ -107,9 +124,21 @@ export interface Config {
   cursorSecretId?: string;
   auditRetentionDays: number;
   slackReplyHosts: string[];
+  /** Set: a `https://hooks.slack.com/<path>` response_url is posted to `<this>/<path>` (checked as sent). */
+  slackResponseBaseUrl?: string;
   logging: { serviceName: string; logLevel?: string };
   /** The deployment stage: a dimension of every metric, so stages sharing an account share no alarm. */
   stage?: string;
+}
+
+/**
+ * What is wrong with an environment, without building the configuration: `npm run package` runs it over
+ * every function's environment in the template (scripts/validate-stack-params.ts), so a bad stack parameter
+ * fails the package instead of the first cold start. Empty when {@link loadConfig} would accept it.
+ */
+export function checkConfig(env: Record<string, string | undefined>): ConfigIssue[] {
+  const parsed = schema.safeParse(env);
+  return parsed.success ? [] : describeConfigIssues(parsed.error.issues, env);
 }
 
 /**
@@ -119,8 +148,10 @@ export interface Config {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+    const problems = describeConfigIssues(parsed.error.issues, env);
+    throw new ConfigError(
+      `Invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join("; ")}`,
+    );
   }
   const e = parsed.data;
   return {
@@ -141,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       baseDelayMs: e.ATLAS_RETRY_BASE_MS,
       maxDelayMs: e.ATLAS_RETRY_MAX_MS,
     },
+    ...atlasRateBudget(e.ATLAS_RATE_BUDGET, e.ATLAS_RATE_BUDGET_GUARD_MS),
     deadlineMarginMs: e.DEADLINE_MARGIN_MS,
     signatureToleranceSeconds: e.SIGNATURE_TOLERANCE_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
@@ -166,6 +198,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     ...(e.SLACK_SIGNING_SECRET_ID === undefined ? {} : { slackSigningSecretId: e.SLACK_SIGNING_SECRET_ID }),
     ...(e.CURSOR_SECRET_ID === undefined ? {} : { cursorSecretId: e.CURSOR_SECRET_ID }),
+    ...(e.SLACK_RESPONSE_BASE_URL === undefined
+      ? {}
+      : { slackResponseBaseUrl: e.SLACK_RESPONSE_BASE_URL.replace(/\/+$/, "") }),
     ...(e.STAGE === undefined ? {} : { stage: e.STAGE }),
   };
+}
+
+function atlasRateBudget(setting: string, guardMs: number): Pick<Config, "atlasRateBudget"> {
+  if (setting === "off") return {};
+  const fallback = setting === "auto" ? undefined : parseAtlasRateLimit(setting);
+  return { atlasRateBudget: { guardMs, ...(fallback ? { fallback } : {}) } };
 }

@@ -6,6 +6,7 @@ import {
 } from "../lambda/followUpHandlers.js";
 import { makeHttpHandler } from "../lambda/httpHandler.js";
 import { type AwsDeps, awsDeps } from "./aws.js";
+import { peerSideDeps } from "./peerSide.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -21,8 +22,10 @@ export function httpEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
   return makeHttpHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
 }
 
+/** The recheck and sweeper functions follow changes, so they (only) act on the peer's AWS side. */
 export function recheckEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
-  return makeRecheckHandler({ ...deps, deadlineMarginMs: deps.config.deadlineMarginMs });
+  const peerSide = peerSideDeps(env, deps.callers);
+  return makeRecheckHandler({ ...deps, peerSide, deadlineMarginMs: deps.config.deadlineMarginMs });
 }
 
 export function eventsEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
@@ -35,7 +38,7 @@ export function notifyEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
 
 export function sweeperEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
   return makeSweeperHandler(
-    { ...deps, deadlineMarginMs: deps.config.deadlineMarginMs },
+    { ...deps, peerSide: peerSideDeps(env, deps.callers), deadlineMarginMs: deps.config.deadlineMarginMs },
     { graceMs: deps.config.sweepGraceMs, limit: SWEEP_LIMIT },
   );
 }

@@ -16,6 +16,7 @@ import type {
   ChangeRejection,
   DeliveryResult,
   NotificationRef,
+  PublishedNotification,
 } from "../../src/ports/ChangeNotifications.js";
 import type { RecheckRequest, RecheckScheduler } from "../../src/ports/RecheckScheduler.js";
 
@@ -130,10 +131,10 @@ export class RecordingScheduler implements RecheckScheduler {
 /** Records published change events (with the notification each announces), re-drives and rejections. */
 export class RecordingPublisher implements ChangeEventPublisher {
   readonly events: ChangeView[] = [];
-  readonly notifications: Array<NotificationRef & { id: string }> = [];
+  readonly notifications: PublishedNotification[] = [];
   readonly redrives: NotificationRef[] = [];
   readonly rejections: ChangeRejection[] = [];
-  async publish(change: ChangeView, notification: NotificationRef & { id: string }): Promise<void> {
+  async publish(change: ChangeView, notification: PublishedNotification): Promise<void> {
     this.events.push(change);
     this.notifications.push(notification);
   }

@@ -12,6 +12,7 @@ import type {
   IdempotencyEntry,
   NotificationOutbox,
   PeerLockHolder,
+  UpdateOptions,
 } from "../../src/ports/ChangeStore.js";
 import { ChangeAlreadyExistsError } from "../../src/ports/ChangeStore.js";
 
@@ -23,6 +24,8 @@ export class MemoryChangeStore implements ChangeStore {
   readonly changes = new Map<string, ChangeRecord>();
   readonly locks = new Map<string, PeerLockHolder>();
   readonly keys = new Map<string, IdempotencyEntry>();
+  /** The connection index `update` keeps when asked (`indexConnection`): `pcx-…` → change id. */
+  readonly connections = new Map<string, string>();
   /** Where `update` puts notifications, as the DynamoDB store's transaction does. */
   readonly outbox = new MemoryNotificationOutbox();
 
@@ -37,11 +40,22 @@ export class MemoryChangeStore implements ChangeStore {
     return change && structuredClone(change);
   }
 
-  async update(next: ChangeRecord, expectedVersion: number, notification?: Notification): Promise<boolean> {
+  async update(
+    next: ChangeRecord,
+    expectedVersion: number,
+    notification?: Notification,
+    options: UpdateOptions = {},
+  ): Promise<boolean> {
     if (this.changes.get(next.id)?.version !== expectedVersion) return false;
     if (notification) this.outbox.add(notification);
     this.changes.set(next.id, structuredClone(next));
+    const connection = next.atlas.connectionId;
+    if (options.indexConnection && connection) this.connections.set(connection, next.id);
     return true;
+  }
+
+  async changeForConnection(connectionId: string): Promise<string | undefined> {
+    return this.connections.get(connectionId);
   }
 
   async list(query: ChangeQuery): Promise<ChangePage> {

@@ -1,11 +1,22 @@
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
-import { ACTION, CALLER, FakeGateway, GROUP, PEER, SECRET, TOKEN } from "./support/cliFakeGateway.js";
+import {
+  ACTION,
+  CALLER,
+  CREATED_AT,
+  FakeGateway,
+  GROUP,
+  PEER,
+  SECRET,
+  TOKEN,
+} from "./support/cliFakeGateway.js";
 
 const gateway = new FakeGateway();
 let dir: string;
@@ -24,7 +35,7 @@ beforeEach(() => {
 
 /** Runs the CLI in-process with a fake clock that sleeping advances, so waits take no real time. */
 async function cli(argv: string[], options: { env?: Record<string, string>; isTTY?: boolean } = {}) {
-  let clock = Date.now();
+  let clock = CREATED_AT;
   const output = { stdout: "", stderr: "" };
   const code = await main(argv, {
     stdout: (s) => {
@@ -39,6 +50,8 @@ async function cli(argv: string[], options: { env?: Record<string, string>; isTT
     sleep: async (ms) => {
       clock += ms;
     },
+    // No real timer: the `sending…` ticker is tested in test/unit/cli/watch.test.ts.
+    every: () => () => {},
   });
   // Whatever happened, no credential may ever be printed.
   for (const text of [output.stdout, output.stderr]) {
@@ -83,14 +96,14 @@ describe("peering-gateway submit", () => {
       },
     });
     expect(gets.map((r) => r.url)).toEqual(Array(3).fill("/v1/peering-changes/happy-1"));
-    // Not a TTY: one line per change of state/Atlas status/attempt, the action once, no control characters.
-    const lines = run.stderr.trimEnd().split("\n");
-    expect(lines).toEqual([
-      expect.stringMatching(/^IN_PROGRESS \| Atlas: INITIATING \| attempt 1 \| 0:00$/),
-      expect.stringMatching(/^WAITING_FOR_USER \| Atlas: PENDING_ACCEPTANCE \| attempt 2 \| 0:00$/),
-      `Action needed: ${ACTION}`,
-      expect.stringMatching(/^SUCCEEDED \| Atlas: AVAILABLE \| attempt 3 \| 0:00$/),
+    // Not a TTY: each transition of the history once, the action once, no control characters.
+    expect(run.stderr.trimEnd().split("\n")).toEqual([
+      "  +0:00  IN_PROGRESS · Atlas INITIATING",
+      "  +0:01  WAITING_FOR_USER · Atlas PENDING_ACCEPTANCE",
+      `         Action needed: ${ACTION}`,
+      "  +0:02  SUCCEEDED · Atlas AVAILABLE",
     ]);
+    expect(run.stdout.split("\n")[0]).toBe("Change happy-1 submitted (IN_PROGRESS)");
     expect(run.stdout).toContain("Change happy-1: SUCCEEDED");
   });
 
@@ -102,9 +115,14 @@ describe("peering-gateway submit", () => {
     });
     expect(run.code).toBe(1);
     expect(gateway.requests.map((r) => r.auth)).toEqual(["signed", "signed"]);
+    const clear = "\r\x1b[2K";
     expect(run.stderr).toBe(
-      "\r\x1b[2KIN_PROGRESS | Atlas: INITIATING | attempt 1 | 0:00" +
-        "\r\x1b[2KFAILED | Atlas: FAILED | attempt 2 | 0:01\n",
+      `${clear}sending… 0s${clear}` +
+        "  +0:00  IN_PROGRESS · Atlas INITIATING\n" +
+        `${clear}IN_PROGRESS · Atlas INITIATING · check 1 · 0:00` +
+        `${clear}IN_PROGRESS · Atlas INITIATING · check 1 · 0:01` +
+        `${clear}  +0:01  FAILED · Atlas FAILED\n` +
+        `${clear}FAILED · Atlas FAILED · check 2 · 0:01${clear}`,
     );
     expect(run.stdout).toContain("Change failed-");
   });
@@ -141,18 +159,18 @@ describe("peering-gateway submit", () => {
     const [one, two] = gateway.requests.map((r) => JSON.parse(r.body));
     expect(one).toEqual({ groupId: GROUP, peerId: PEER, peering });
     expect(two).toEqual({ groupId: GROUP, peerId: PEER, peering, reason: "happy" });
-    expect(first.stdout).toContain("Follow it with: peering-gateway status");
+    expect(first.stdout).toContain("Follow it with: peering-gateway watch");
     expect(JSON.parse(second.stdout)).toMatchObject({ state: "IN_PROGRESS", change: { groupId: GROUP } });
   });
 
-  it("exits 2 with usage for a bad command line, or an unreadable --file, before calling the gateway", async () => {
-    for (const argv of [
-      ["submit", "--provider", "GCP", "--vpc", "v"],
-      ["submit", "--file", join(dir, "none")],
-    ]) {
-      const run = await cli(argv);
+  it("exits 2 with one usage line for a bad command line, or an unreadable --file, before calling the gateway", async () => {
+    for (const [argv, message] of [
+      [["submit", "--provider", "GCP", "--vpc", "v"], "missing --group and --peer (or --file)"],
+      [["submit", "--file", join(dir, "none")], `cannot read ${join(dir, "none")} (ENOENT)`],
+    ] as const) {
+      const run = await cli([...argv]);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain("Usage: peering-gateway submit");
+      expect(run.stderr).toBe(`peering-gateway: ${message} (see peering-gateway submit --help)\n`);
     }
     expect(gateway.requests).toEqual([]);
   });
@@ -232,5 +250,51 @@ describe("peering-gateway status, cancel and list", () => {
     const down = await cli(["status", "x"], { env: { GATEWAY_URL: url, GATEWAY_TOKEN: TOKEN } });
     expect(down.code).toBe(3);
     expect(down.stderr).toContain(`could not reach the gateway at ${url}: ECONNREFUSED`);
+  });
+});
+
+describe("the bundled CLI (cli/dist/peering-gateway.mjs as `npm run cli:build` makes it)", () => {
+  let bundle: string;
+  const run = promisify(execFile);
+  const env = () => ({ PATH: process.env.PATH ?? "", GATEWAY_URL: gateway.url, GATEWAY_TOKEN: TOKEN });
+
+  beforeAll(async () => {
+    const out = join(dir, "bundle");
+    await run(process.execPath, [
+      join(import.meta.dirname, "..", "..", "scripts", "build-cli.mjs"),
+      "--outdir",
+      out,
+    ]);
+    bundle = join(out, "peering-gateway.mjs");
+  }, 60_000);
+
+  it("runs on its own: follows a change to SUCCEEDED and prints each transition once", async () => {
+    const { stdout, stderr } = await run(bundle, ["submit", ...AWS_FLAGS, "--wait", "--interval", "0.05"], {
+      env: env(),
+    });
+    expect(stdout.split("\n")[0]).toMatch(/^Change happy-\d+ submitted \(IN_PROGRESS\)$/);
+    expect(
+      stderr
+        .trimEnd()
+        .split("\n")
+        .map((line) => line.replace(/\+\d+:\d\d/, "+t")),
+    ).toEqual([
+      "  +t  IN_PROGRESS · Atlas INITIATING",
+      "  +t  WAITING_FOR_USER · Atlas PENDING_ACCEPTANCE",
+      `         Action needed: ${ACTION}`,
+      "  +t  SUCCEEDED · Atlas AVAILABLE",
+    ]);
+  });
+
+  it("stops watching on SIGINT with exit 130 and a resume hint", async () => {
+    const child = spawn(bundle, ["watch", "slow-sigint", "--interval", "1"], { env: env() });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      if (stderr.includes("IN_PROGRESS")) child.kill("SIGINT");
+    });
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain("Resume with: peering-gateway watch slow-sigint");
   });
 });

@@ -109,10 +109,14 @@ describe("change requests arriving as EventBridge events", () => {
     const event = requestedEvent(awsDetail(peering));
     const answer = await putEvent(event);
     expect(answer.status).toBe(422);
-    expect(answer.body).toEqual({
+    expect(answer.body).toMatchObject({
       kind: "rejected",
       reason: "the event is not a valid peering change request",
     });
+    const answered = (answer.body as { errors?: Array<{ path: string }> }).errors ?? [];
+    expect(answered.map((e) => e.path)).toEqual(
+      expect.arrayContaining(["detail.peering.vpcId", "detail.peering.colour"]),
+    );
     const [rejection, ...others] = await rejectionsOf(event.id);
     expect(others).toEqual([]);
     expect(rejection).toMatchObject({
@@ -131,7 +135,7 @@ describe("change requests arriving as EventBridge events", () => {
     const event = requestedEvent(awsDetail(awsPeering(sim, "10.33.0.0/21")), { source: "com.example.rogue" });
     const answer = await putEvent(event);
     expect(answer.status).toBe(422);
-    expect(answer.body).toEqual({
+    expect(answer.body).toMatchObject({
       kind: "rejected",
       reason: "no caller is registered for this event source and account",
     });

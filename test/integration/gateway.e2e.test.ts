@@ -143,7 +143,11 @@ describe("the gateway in front of the Atlas simulator, over real sockets", () =>
     expect(banner(stack)).not.toContain(stack.devToken ?? "?");
     const env = { ...process.env, GATEWAY_DEV_TOKEN: stack.devToken };
     const { stdout } = await run("bash", ["-c", curl], { env });
-    expect(JSON.parse(stdout)).toMatchObject({
+    // `curl -i`: the status and headers come first, so the change id is on screen.
+    const [head = "", body = ""] = stdout.split("\r\n\r\n");
+    expect(head).toMatch(/^x-change-request-id: \S+/im);
+    expect(head).toMatch(/^location: \/v1\/peering-changes\/\S+/im);
+    expect(JSON.parse(body)).toMatchObject({
       routeTableCidrBlock: "10.9.0.0/21",
       statusName: "INITIATING",
     });
@@ -156,7 +160,7 @@ describe("the gateway in front of the Atlas simulator, over real sockets", () =>
     expect(text).toContain(`DynamoDB         ${dynamodb.url}`);
     expect(text).toContain(`Scheduler        ${scheduler.url}`);
     expect(text).toContain(`EventBridge      ${eventBridge.url}`);
-    expect(text).toContain(`Follow changes: GATEWAY_URL=${stack.gatewayUrl} GATEWAY_TOKEN=`);
+    expect(text).toContain(`export GATEWAY_URL=${stack.gatewayUrl} GATEWAY_TOKEN=`);
   });
 });
 

@@ -46,6 +46,8 @@ describe("the local AWS account (local/cloud.ts)", () => {
       atlasTimeouts: { connectTimeoutMs: 2_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 },
       sweepGraceMs: 2_000,
       slackReplyHosts: ["hooks.slack.com", "127.0.0.1", "localhost"],
+      // Replies to hooks.slack.com response_urls go to the local capture (GET /__local/slack).
+      slackResponseBaseUrl: cloud.slack.url,
       logging: { logLevel: "SILENT" },
     });
     expect(config.cadence.recheckDelayMs).toBeCloseTo(150);

@@ -2,6 +2,9 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { functionOf, roleStatements } from "../../local/lambda/functions.js";
+import { isAllowed } from "../../local/lambda/iam.js";
+import type { Template } from "../../local/lambda/template.js";
 import { type PackagedTemplate, packageWithParams } from "./support/packageTemplate.js";
 import { describeHardening, HARDENING_PARAMS, type PackagedStacks } from "./templateHardening.js";
 
@@ -53,6 +56,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
       "GET /api/atlas/v2/groups/{groupId}/peers",
       "GET /api/atlas/v2/groups/{groupId}/peers/{peerId}",
       "GET /v1/audit",
+      "GET /v1/openapi.json",
       "GET /v1/peering-changes",
       "GET /v1/peering-changes/{id}",
       "PATCH /api/atlas/v1.0/groups/{groupId}/peers/{peerId}",
@@ -193,6 +197,18 @@ describe("serverless package (offline, no AWS credentials)", () => {
       );
       expect(actionsOf(role)).not.toContain("dynamodb:Scan");
     }
+  });
+
+  it("lets only the recheck and sweeper functions assume the peers' accepter roles (issue 14)", () => {
+    const template = stacks.defaults as unknown as Template;
+    const assume = (role: string, roleArn: string) =>
+      isAllowed(roleStatements(template, role), { action: "sts:AssumeRole", resource: roleArn });
+    const accepter = "arn:aws:iam::111122223333:role/atlas-peering-accepter";
+    for (const fn of ["recheck", "sweeper"])
+      expect(functionOf(template, fn).roleLogicalId).toBe("RecheckRole");
+    expect(assume("RecheckRole", accepter)).toBe(true);
+    expect(assume("RecheckRole", "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole")).toBe(false);
+    for (const role of ["HttpRole", "EventsRole", "NotifyRole"]) expect(assume(role, accepter)).toBe(false);
   });
 
   it("alarms on every function's errors and throttles, every DLQ's depth, and changes pending too long", () => {

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { METRICS_NAMESPACE, STAGE_DIMENSION } from "../../src/adapters/aws/PowertoolsChangeMetrics.js";
+import { PEERING_CALLS_PATTERN } from "../../src/channels/eventbridge/cloudTrailEvent.js";
 import { CHANGE_EVENT_SOURCE, REQUESTED_DETAIL_TYPE } from "../../src/ports/ChangeNotifications.js";
 import { conditionHolds, type PackagedTemplate } from "./support/packageTemplate.js";
 
@@ -81,8 +82,10 @@ export function describeHardening(stacks: () => PackagedStacks): void {
     it("lets this account put events on the bus, and listed principals only requests, not as the gateway", () => {
       const { defaults, withParams } = stacks();
       const policy = fn(defaults, "ChangeEventBus").Policy as { Statement: Array<Record<string, unknown>> };
-      const [account, listed, ...more] = policy.Statement;
+      const [account, listed, peerAccounts, ...more] = policy.Statement;
       expect(more).toEqual([]);
+      // The peer accounts' forwarded CloudTrail calls (cloudTrailRules.test.ts), only when the param lists any.
+      expect((peerAccounts?.["Fn::If"] as unknown[] | undefined)?.[0]).toBe("HasPeerAccountIds");
       expect(account).toMatchObject({
         Effect: "Allow",
         // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's ${AWS::…} syntax
@@ -107,10 +110,15 @@ export function describeHardening(stacks: () => PackagedStacks): void {
       expect(JSON.stringify(fn(withParams, "ChangeEventBus").Policy)).toContain("role/network-pipeline");
     });
 
-    it("feeds the events function 'Peering Change Requested' events and nothing else", () => {
+    it("feeds the events function 'Peering Change Requested' events and EC2 peering calls, nothing else", () => {
       const rules = ofType(stacks().defaults, "AWS::Events::Rule").map(([, r]) => r.Properties);
       const toEvents = rules.filter((r) => JSON.stringify(r.Targets).includes("EventsLambdaFunction"));
-      expect(toEvents.map((r) => r.EventPattern)).toEqual([{ "detail-type": [REQUESTED_DETAIL_TYPE] }]);
+      // The CloudTrail rules (this account's default bus, peer accounts' forwarded): cloudTrailRules.test.ts.
+      expect(toEvents.map((r) => r.EventPattern)).toEqual([
+        { "detail-type": [REQUESTED_DETAIL_TYPE] },
+        PEERING_CALLS_PATTERN,
+        { ...PEERING_CALLS_PATTERN, account: { "Fn::Split": [",", ""] } },
+      ]);
     });
 
     it("gives every function its stage, and every alarm on a custom metric the Stage dimension", () => {

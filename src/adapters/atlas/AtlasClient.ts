@@ -10,18 +10,18 @@ import type {
   PeerListCall,
 } from "../../ports/AtlasPeeringApi.js";
 import { AtlasUnavailableError, TokenEndpointError } from "../../ports/AtlasPeeringApi.js";
-import {
-  type HttpRequest,
-  type HttpResponse,
-  type HttpTransport,
-  TransportError,
-} from "../../ports/HttpTransport.js";
+import { AtlasBudgetEmptyError, type AtlasRateBudget } from "../../ports/AtlasRateBudget.js";
+import { type HttpRequest, type HttpTransport, TransportError } from "../../ports/HttpTransport.js";
+import type { SharedTokenCache } from "../../ports/SharedTokenCache.js";
+import { AtlasBudgetGate, type AtlasBudgetSettings } from "./AtlasBudgetGate.js";
+import { failureCode, mayRetry, type Outcome, sentUnanswered, tokenRetryAfterMs } from "./attempts.js";
 import { type Authenticator, DigestAuthenticator } from "./digest/DigestAuthenticator.js";
 import { ServiceAccountAuthenticator } from "./oauth/ServiceAccountAuthenticator.js";
-import { isRetryableStatus, nextDelayMs, type RetryPolicy } from "./retry.js";
+import { inspectRateLimit } from "./rateLimitInspection.js";
+import { containerRequest, listRequest, peerRequest } from "./requests.js";
+import { nextDelayMs, type RetryPolicy } from "./retry.js";
 
-/** The only resource version Atlas has for peering endpoints (docs/atlas-api.md §1.2). */
-export const ATLAS_V2_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
+export { ATLAS_V2_MEDIA_TYPE } from "./requests.js";
 
 export interface AtlasClientOptions {
   transport: HttpTransport;
@@ -33,13 +33,14 @@ export interface AtlasClientOptions {
   random?: () => number;
   /** Told about each retry, for logs and metrics. */
   onRetry?: (event: { attempt: number; status?: number; errorCode?: string; delayMs: number }) => void;
+  /** The Atlas rate budget shared by every container (see AtlasBudgetGate.ts); none: no budget. */
+  rateBudget?: { store: AtlasRateBudget; settings: AtlasBudgetSettings; onError?: (error: unknown) => void };
+  /** Where service-account tokens are shared between containers (Atlas allows 100 active per account). */
+  sharedTokens?: SharedTokenCache;
 }
 
-/**
- * Attempt outcome: Atlas answered, or no answer came: the network failed, or a service account got no token
- * for a reason that may pass (token endpoint rate limited or down), which is retried like a network failure.
- */
-type Outcome = { answer: HttpResponse } | { failure: TransportError | TokenEndpointError };
+/** What `send` needs of a call: Atlas's `envelope` flag, and the project (its budget bucket). */
+type SendCall = { query: { envelope?: boolean }; groupId: string };
 
 /**
  * The Atlas Administration API client for peering connections: API keys over HTTP Digest (per-nonce counters,
@@ -52,71 +53,71 @@ export class AtlasClient implements AtlasPeeringApi {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly budget: AtlasBudgetGate | undefined;
 
   constructor(private readonly options: AtlasClientOptions) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    const rate = options.rateBudget;
+    this.budget =
+      rate &&
+      new AtlasBudgetGate(
+        rate.store,
+        rate.settings,
+        (target, now) =>
+          inspectRateLimit(this.authenticatorFor(target.credentials), options.transport, target, now),
+        this.now,
+        rate.onError,
+      );
   }
 
   updatePeer(credentials: AtlasCredentials, call: PeerCall, body: string, options: AtlasCallOptions) {
-    return this.send(credentials, this.request("PATCH", credentials, call, body), call, options);
+    return this.send(credentials, peerRequest("PATCH", this.baseOf(credentials), call, body), call, options);
   }
 
   getPeer(credentials: AtlasCredentials, call: PeerCall, options: AtlasCallOptions) {
-    return this.send(credentials, this.request("GET", credentials, call), call, options);
+    return this.send(credentials, peerRequest("GET", this.baseOf(credentials), call), call, options);
   }
 
   listPeers(credentials: AtlasCredentials, call: PeerListCall, options: AtlasCallOptions) {
-    return this.send(credentials, this.listRequest(credentials, call), call, options);
+    return this.send(credentials, listRequest(this.baseOf(credentials), call), call, options);
   }
 
   /** The peer's network container, read without `pretty`/`envelope` (the gateway reads it, nobody else). */
   getContainer(credentials: AtlasCredentials, call: ContainerCall, options: AtlasCallOptions) {
-    const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
-    const url = `${base}/api/atlas/v2/groups/${call.groupId}/containers/${call.containerId}`;
-    const headers = { accept: ATLAS_V2_MEDIA_TYPE, "user-agent": "atlas-peering-gateway" };
-    return this.send(credentials, { method: "GET", url, headers }, { query: {} }, options);
+    const request = containerRequest(this.baseOf(credentials), call);
+    return this.send(credentials, request, { query: {}, groupId: call.groupId }, options);
   }
 
-  /** The list's GET, with every query parameter the caller sent (already validated), as Atlas spells them. */
-  private listRequest(credentials: AtlasCredentials, call: PeerListCall): HttpRequest {
-    const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(call.query)) {
-      if (value !== undefined) params.set(name, String(value));
-    }
-    const query = params.size > 0 ? `?${params}` : "";
-    const mediaType = call.apiVersion === "v2" ? ATLAS_V2_MEDIA_TYPE : "application/json";
-    const url = `${base}/api/atlas/${call.apiVersion}/groups/${call.groupId}/peers${query}`;
-    return { method: "GET", url, headers: { accept: mediaType, "user-agent": "atlas-peering-gateway" } };
+  private baseOf(credentials: AtlasCredentials): string {
+    return credentials.baseUrl ?? this.options.defaultBaseUrl;
   }
 
-  private request(method: string, credentials: AtlasCredentials, call: PeerCall, body?: string): HttpRequest {
-    const base = credentials.baseUrl ?? this.options.defaultBaseUrl;
-    const path = `/api/atlas/${call.apiVersion}/groups/${call.groupId}/peers/${call.peerId}`;
-    const params = new URLSearchParams();
-    if (call.query.pretty !== undefined) params.set("pretty", String(call.query.pretty));
-    if (call.query.envelope !== undefined) params.set("envelope", String(call.query.envelope));
-    const query = params.size > 0 ? `?${params}` : "";
-    const mediaType = call.apiVersion === "v2" ? ATLAS_V2_MEDIA_TYPE : "application/json";
-    const headers: Record<string, string> = { accept: mediaType, "user-agent": "atlas-peering-gateway" };
-    if (body !== undefined) headers["content-type"] = mediaType;
-    return body === undefined
-      ? { method, url: `${base}${path}${query}`, headers }
-      : { method, url: `${base}${path}${query}`, headers, body };
-  }
-
+  /**
+   * Each attempt first takes a token from the shared budget. None for the first: nothing is sent
+   * ({@link AtlasBudgetEmptyError}, the caller schedules the call for when a token is due); none for a retry:
+   * Atlas's last answer is given back, as when the attempts run out.
+   */
   private async send(
     credentials: AtlasCredentials,
     request: HttpRequest,
-    call: { query: { envelope?: boolean } },
+    call: SendCall,
     options: AtlasCallOptions,
   ) {
     const started = this.now();
     const auth = this.authenticatorFor(credentials);
+    const target = { credentials, baseUrl: this.baseOf(credentials), groupId: call.groupId };
+    let last: Outcome | undefined;
     for (let attempt = 1; ; attempt++) {
+      const slot = await this.budget?.take(target);
+      if (slot && !slot.granted) {
+        if (last === undefined) throw new AtlasBudgetEmptyError(slot.retryAtMs);
+        return this.finish(last, attempt - 1, started);
+      }
       const outcome = await this.attempt(auth, request, options.deadline);
+      if ("answer" in outcome) await this.budget?.observe(target, outcome.answer);
+      last = outcome;
       // With envelope=true every answer is HTTP 200: retry on the status Atlas put in the envelope.
       const status =
         "answer" in outcome ? atlasVerdict(outcome.answer, call.query.envelope === true).status : undefined;
@@ -202,56 +203,10 @@ export class AtlasClient implements AtlasPeeringApi {
     }
     const { clientId, clientSecret } = credentials;
     // The client's own clock and sleep, so tests that drive the client drive token renewal too.
+    const shared = this.options.sharedTokens;
     return new ServiceAccountAuthenticator(
       { clientId, clientSecret, baseUrl },
-      { now: this.now, sleep: this.sleep },
+      { now: this.now, sleep: this.sleep, ...(shared ? { shared } : {}) },
     );
   }
-}
-
-/**
- * Network failures before the request could reach Atlas: nothing was sent, so sending again is safe for any
- * method. Every other failure (a reset or a timeout after the request was written) may have reached Atlas.
- */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-]);
-
-/** Statuses by which Atlas says it did not act on the request (rate limited, or not serving): docs/atlas-api.md §2.5. */
-const NOT_ACTED_STATUSES = new Set([429, 503]);
-
-/**
- * Whether an attempt is worth repeating here. A GET always, on a retryable failure or status. A PATCH only
- * when Atlas cannot have acted on it: the connection was never made, the token endpoint gave no token (the
- * PATCH was not sent), or Atlas answered 429/503. After a timeout, a reset, a 500, 502 or 504 the PATCH may
- * have landed: it is not sent again blindly, the change records the doubt and its re-check reads the peer
- * before deciding (one effective PATCH per change).
- */
-function mayRetry(method: string, outcome: Outcome, status: number | undefined): boolean {
-  if ("failure" in outcome) {
-    if (!outcome.failure.retryable) return false;
-    return method === "GET" || !sentUnanswered(outcome.failure);
-  }
-  if (!isRetryableStatus(status ?? 0)) return false;
-  return method === "GET" || NOT_ACTED_STATUSES.has(status ?? 0);
-}
-
-/** Whether a failed attempt may have reached Atlas without an answer coming back. */
-function sentUnanswered(failure: TransportError | TokenEndpointError): boolean {
-  return failure instanceof TransportError && !NOT_SENT_CODES.has(failure.networkCode);
-}
-
-/** The token endpoint's Retry-After, so the client never retries it sooner than asked; 0 otherwise. */
-function tokenRetryAfterMs(failure: TransportError | TokenEndpointError): number {
-  return failure instanceof TokenEndpointError ? (failure.retryAfterMs ?? 0) : 0;
-}
-
-/** The network error code, or the token endpoint's error code. */
-function failureCode(failure: TransportError | TokenEndpointError): string {
-  return failure instanceof TokenEndpointError ? failure.errorCode : failure.networkCode;
 }

@@ -8,11 +8,13 @@ import type {
   ChangeEventPublisher,
   ChangeRejection,
   NotificationRef,
+  PublishedNotification,
 } from "../../ports/ChangeNotifications.js";
 import {
   CHANGE_EVENT_DETAIL_TYPE,
   CHANGE_EVENT_SOURCE,
   EventPublishError,
+  EXPIRING_DETAIL_TYPE,
   NOTIFICATION_DUE_DETAIL_TYPE,
   REJECTED_DETAIL_TYPE,
 } from "../../ports/ChangeNotifications.js";
@@ -37,8 +39,27 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
    * Sends the event (the view, and which notification it is); rejects with {@link EventPublishError} when
    * EventBridge did not take it.
    */
-  async publish(change: ChangeView, notification: NotificationRef & { id: string }): Promise<void> {
-    const detail = { ...change, notificationId: notification.id, version: notification.version };
+  async publish(change: ChangeView, notification: PublishedNotification): Promise<void> {
+    const { id: notificationId, version, warning } = notification;
+    if (warning) {
+      const detail = {
+        changeId: change.id,
+        groupId: change.groupId,
+        peerId: change.peerId,
+        ...(warning.connectionId === undefined ? {} : { connectionId: warning.connectionId }),
+        acceptBy: warning.acceptBy,
+        acceptByFrom: warning.from,
+        hoursLeft: warning.hoursLeft,
+        message: warning.text,
+        ...(change.nextAction === undefined ? {} : { nextAction: change.nextAction }),
+        correlationId: change.correlationId,
+        notificationId,
+        version,
+      };
+      await this.put(EXPIRING_DETAIL_TYPE, detail, `the expiry warning of change ${change.id}`);
+      return;
+    }
+    const detail = { ...change, notificationId, version };
     await this.put(CHANGE_EVENT_DETAIL_TYPE, detail, `the event of change ${change.id}`);
   }
 

@@ -57,9 +57,12 @@ export const ATLAS_ERROR_CODES: Readonly<Record<string, string>> = {
   "atlas-unreachable": "GATEWAY_ATLAS_UNREACHABLE",
   "atlas-auth-handshake": "GATEWAY_ATLAS_AUTH_HANDSHAKE",
   "atlas-service-account": "GATEWAY_ATLAS_SERVICE_ACCOUNT",
+  "atlas-rate-budget": "GATEWAY_ATLAS_RATE_BUDGET",
   transport: "GATEWAY_ATLAS_TRANSPORT",
   "response-too-large": "GATEWAY_ATLAS_RESPONSE_TOO_LARGE",
   "atlas-list-unreadable": "GATEWAY_ATLAS_LIST_UNREADABLE",
+  "peer-not-found": "GATEWAY_PEER_NOT_FOUND",
+  "peer-unreadable": "GATEWAY_PEER_UNREADABLE",
   "store-unavailable": "GATEWAY_STORE_UNAVAILABLE",
   "event-publish": "GATEWAY_EVENT_PUBLISH_FAILED",
   scheduling: "GATEWAY_SCHEDULING_FAILED",
@@ -69,6 +72,7 @@ export const ATLAS_ERROR_CODES: Readonly<Record<string, string>> = {
   "slack-secret": "GATEWAY_SLACK_SECRET_UNAVAILABLE",
   "cursor-key": "GATEWAY_CURSOR_KEY_UNAVAILABLE",
   configuration: "GATEWAY_MISCONFIGURED",
+  "aws-accounts": "GATEWAY_MISCONFIGURED",
 };
 
 /** Violations from headers the gateway reads for itself: not Atlas attributes, so gateway codes. */

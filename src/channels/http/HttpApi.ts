@@ -8,12 +8,14 @@ import { forwardAtlasPeerPatch } from "./atlasPeerRoute.js";
 import { auditRoute } from "./auditRoute.js";
 import { cancelChangeRoute, getChangeRoute, listChangesRoute } from "./changesRoutes.js";
 import type { HttpApiDeps, RouteContext } from "./context.js";
-import { matchRoute, type Route } from "./routes.js";
+import { openApiDocument } from "./openApiRoute.js";
+import { isOpenApiDocumentRequest, matchRoute, type Route } from "./routes.js";
 import { submitChangeRoute } from "./submitChangeRoute.js";
 
 /**
  * Serves one request of the HTTP API: authenticates the caller before anything else, then routes. Failures are
- * answered as problems by {@link answerWithProblems}.
+ * answered as problems by {@link answerWithProblems}. The one exception is the OpenAPI document, which anyone
+ * may read: it holds no secret and says nothing a caller could not learn from the docs.
  */
 export function handleHttpRequest(
   request: GatewayRequest,
@@ -21,6 +23,7 @@ export function handleHttpRequest(
   deadline: number,
 ): Promise<HttpResult> {
   return answerWithProblems(request, deps, "http", async (noteCaller) => {
+    if (isOpenApiDocumentRequest(request.method, request.rawPath)) return openApiDocument(request);
     const auth = await authenticateOnce(request, deps);
     noteCaller(auth.caller.id);
     return serve(matchRoute(request.method, request.rawPath), { request, auth, deadline }, deps);
@@ -66,5 +69,7 @@ function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<
       return cancelChangeRoute(route.id, context, deps);
     case "audit":
       return auditRoute(context, deps);
+    case "openapi":
+      return Promise.resolve(openApiDocument(context.request));
   }
 }

@@ -1,13 +1,17 @@
 import { parseObject } from "../../domain/json.js";
 import { type ChangeAdmission, checkAdmission } from "../../usecases/admitChange.js";
+import { wholeBody } from "../../usecases/completePeering.js";
 import { readAndPlan } from "../../usecases/readAndPlan.js";
 import { type HttpResult, json } from "../common/response.js";
 import type { HttpApiDeps, RouteContext } from "./context.js";
 
 /**
  * `POST /v1/peering-changes` with `dryRun: true`: admitted like the change itself (grants, callback, key),
- * then reads the peer and answers what the change would do — `diff` (`field: current → desired`), `noop`,
- * `warnings`, and `refusal` when Atlas cannot make it in place. Nothing is recorded, locked or sent.
+ * then reads the peer and answers what the change would do — `merged` (the whole body that would be sent: a
+ * partial `peering` completed from the peer, a whole one as written), `diff` (`field: current → desired`, only
+ * what would really change), `noop`, `warnings`, and `refusal` when Atlas cannot make it in place. A partial
+ * body is completed by the same rule as the change (`completePeering`), and its refusals are the change's.
+ * The peer is read once. Nothing is recorded, locked or sent.
  */
 export async function dryRunRoute(
   admission: ChangeAdmission,
@@ -15,18 +19,22 @@ export async function dryRunRoute(
   deps: HttpApiDeps,
 ): Promise<HttpResult> {
   const call = checkAdmission(admission);
+  const whole = await wholeBody(admission, call, deps, context.deadline);
+  const merged = parseObject(whole.body);
   const { plan, current } = await readAndPlan(
     call,
-    admission.provider,
-    parseObject(admission.body),
+    whole.provider,
+    merged,
     deps,
     context.deadline,
+    whole.knownPeer,
   );
   return json(200, {
     dryRun: true,
     groupId: call.groupId,
     peerId: call.peerId,
     noop: plan.noop,
+    merged,
     diff: plan.diff,
     changes: plan.diff.map((d) => `${d.field}: ${d.current ?? "(unset)"} → ${d.desired}`),
     warnings: plan.warnings,

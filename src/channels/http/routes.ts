@@ -10,13 +10,20 @@ export type Route =
   | { kind: "list-changes" }
   | { kind: "get-change"; id: string }
   | { kind: "cancel-change"; id: string }
-  | { kind: "audit" };
+  | { kind: "audit" }
+  | { kind: "openapi" };
 
 const ATLAS_PEER = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/([^/]+)\/?$/;
 const ATLAS_PEERS = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/?$/;
 const CHANGES = /^\/v1\/peering-changes\/?$/;
 const CHANGE = /^\/v1\/peering-changes\/([^/]+)\/?$/;
 const AUDIT = /^\/v1\/audit\/?$/;
+const OPENAPI = /^\/v1\/openapi\.json$/;
+
+/** The OpenAPI document is the one route served without authentication (see HttpApi.ts). */
+export function isOpenApiDocumentRequest(method: string, path: string): boolean {
+  return method === "GET" && OPENAPI.test(path);
+}
 
 /**
  * Matches a request to a route. Ids are captured as sent and validated later, so a malformed id gets a 400
@@ -48,6 +55,10 @@ export function matchRoute(method: string, path: string): Route {
   }
   if (AUDIT.test(path)) {
     if (method === "GET") return { kind: "audit" };
+    throw new MethodNotAllowedError(["GET"]);
+  }
+  if (OPENAPI.test(path)) {
+    if (method === "GET") return { kind: "openapi" };
     throw new MethodNotAllowedError(["GET"]);
   }
   const change = CHANGE.exec(path);

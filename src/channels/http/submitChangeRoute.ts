@@ -1,6 +1,6 @@
 import { toView } from "../../domain/change/view.js";
 import { parseJson } from "../../domain/json.js";
-import { validateChangeRequest } from "../../domain/peering/request.js";
+import { isWholePeering, validatePartialChangeRequest } from "../../domain/peering/request.js";
 import { providerOf } from "../../domain/peering/settings.js";
 import { isTerminal } from "../../domain/peering/status.js";
 import { parseAtlasErrorBody } from "../../ports/AtlasPeeringApi.js";
@@ -19,13 +19,20 @@ import { idempotencyKeyOf } from "./idempotencyKey.js";
  * Answers `{id, state, atlas, change}` with a `Location`: 202 while the change is being followed (including
  * RETRYING, when Atlas could not take it yet and the gateway will send it again), 200 once settled. Atlas's
  * refusal (REJECTED) is a problem that keeps Atlas's status and error fields.
+ *
+ * `peering` may name only the fields to change. Every violation found without reading the peer (a misspelt
+ * field, a wrong type, another provider's field) is refused first, in one 400. A body the full schema takes
+ * is whole and forwarded as written; any other lacks only what the peer holds (`containerId`), so the peer is
+ * read and the rest filled in (`completePeering`): the change's `desired` is that whole. A peer Atlas does
+ * not have is 404, a peer that cannot be read 503; nothing is sent then.
  */
 export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps): Promise<HttpResult> {
   const body = readJsonBody(context.request, deps.limits.maxBodyBytes);
-  const [input] = allValid(validateChangeRequest(body.value));
+  const [input] = allValid(validatePartialChangeRequest(body.value));
   const idempotencyKey = idempotencyKeyOf(context.request);
   // Forward the peering object as the caller wrote it (key order, providerName omitted or not).
   const peering = (body.value as { peering: unknown }).peering;
+  const partial = isWholePeering(peering) ? {} : { partial: { pathPrefix: "peering" } };
   const admission: ChangeAdmission = {
     caller: context.auth.caller,
     channel: "http",
@@ -39,6 +46,7 @@ export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps
     ...(input.reason === undefined ? {} : { reason: input.reason }),
     ...(input.callbackUrl === undefined ? {} : { callbackUrl: input.callbackUrl }),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    ...partial,
   };
   if (input.dryRun === true) return dryRunRoute(admission, context, deps);
   return respond(await admitChange(admission, deps, context.deadline), context);

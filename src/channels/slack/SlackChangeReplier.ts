@@ -1,3 +1,4 @@
+import type { ExpiryWarning } from "../../domain/change/expiry.js";
 import type { ChangeView } from "../../domain/change/view.js";
 import type { ChangeReplier, ReplyResult } from "../../ports/ChangeReplies.js";
 import { changeMessage } from "./messages.js";
@@ -18,9 +19,11 @@ export class SlackChangeReplier implements ChangeReplier {
 
   constructor(private readonly replies: SlackReplies) {}
 
-  reply(url: string, view: ChangeView): Promise<ReplyResult> {
+  reply(url: string, view: ChangeView, warning?: ExpiryWarning): Promise<ReplyResult> {
+    // An expiry warning leads with its own sentence ("⏳ pcx-… expires in 1 h: accept it in …").
+    const headline = warning?.text ?? HEADLINES[view.state] ?? `The change is ${view.state}`;
     const message = {
-      ...changeMessage(view, HEADLINES[view.state] ?? `The change is ${view.state}`),
+      ...changeMessage(view, headline),
       response_type: "ephemeral" as const,
     };
     return this.replies.post(url, message);

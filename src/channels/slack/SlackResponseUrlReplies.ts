@@ -22,6 +22,11 @@ export interface SlackResponseUrlRepliesOptions {
    * also reachable over plain `http:` when listed here (the local stack's fake Slack).
    */
   allowedHosts?: readonly string[];
+  /**
+   * Where a `https://hooks.slack.com/<path>` response_url is posted instead: `<base>/<path>` (the local
+   * stack's capture of Slack replies). The allowlist is checked on the URL Slack sent. Slack itself when absent.
+   */
+  redirectBaseUrl?: string;
   /** Bound of one attempt (connect, headers, body); 5000 ms by default. */
   timeoutMs?: number;
   /** Most bytes of Slack's answer read (it is a short code); 16384 by default. */
@@ -48,6 +53,7 @@ const HEADERS = { "content-type": "application/json; charset=utf-8", "user-agent
 export class SlackResponseUrlReplies implements SlackReplies {
   private readonly transport: HttpTransport;
   private readonly allowedHosts: ReadonlySet<string>;
+  private readonly redirectBaseUrl: string | undefined;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly warn: (msg: string, attrs?: object) => void;
@@ -56,6 +62,7 @@ export class SlackResponseUrlReplies implements SlackReplies {
   constructor(options: SlackResponseUrlRepliesOptions) {
     this.transport = options.transport;
     this.allowedHosts = new Set((options.allowedHosts ?? ["hooks.slack.com"]).map((h) => h.toLowerCase()));
+    this.redirectBaseUrl = options.redirectBaseUrl?.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 16_384;
     const logger = options.logger;
@@ -75,7 +82,14 @@ export class SlackResponseUrlReplies implements SlackReplies {
       this.warn("Slack reply not sent: the message cannot be serialised", { host: target.hostname });
       return { delivered: false, retryable: false, lastOutcome: "INVALID_MESSAGE" };
     }
-    return this.attempt(responseUrl, target.hostname, body);
+    return this.attempt(this.destination(responseUrl, target), target.hostname, body);
+  }
+
+  /** The allowed URL as sent, or its twin under `redirectBaseUrl` when it is Slack's own. */
+  private destination(responseUrl: string, target: URL): string {
+    const isSlack = target.protocol === "https:" && target.hostname.toLowerCase() === "hooks.slack.com";
+    if (this.redirectBaseUrl === undefined || !isSlack) return responseUrl;
+    return `${this.redirectBaseUrl}${target.pathname}${target.search}`;
   }
 
   /** The parsed URL when it may be posted to; otherwise warns (host only) and returns `undefined`. */

@@ -105,6 +105,11 @@ export function changeMessage(view: ChangeView, headline: string): SlackMessage 
     blocks.push(section(`:warning: Atlas said: ${escapeMrkdwn(said)}`));
   }
   if (view.nextAction !== undefined) blocks.push(section(`*Next step:* ${escapeMrkdwn(view.nextAction)}`));
+  if (view.acceptBy !== undefined) {
+    const estimate =
+      view.acceptByFrom === "estimate" ? " (7 days after the gateway first saw the request)" : "";
+    blocks.push(context(escapeMrkdwn(`⏳ AWS expires the request at ${view.acceptBy}${estimate}`)));
+  }
   // One block to copy from; escaped like any text (`<your route table>` shows as typed, pings nobody).
   const commands = view.nextActionCommands ?? [];
   if (commands.length > 0) blocks.push(section(`\`\`\`${escapeMrkdwn(commands.join("\n"))}\`\`\``));

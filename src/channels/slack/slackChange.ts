@@ -1,14 +1,12 @@
 import type { Caller } from "../../access/callers.js";
 import { mayChange, mayRead } from "../../access/policy.js";
-import { READ_PEER } from "../../domain/change/operations.js";
-import { mergeFields } from "../../domain/change/plan.js";
 import { toView } from "../../domain/change/view.js";
-import { parseObject } from "../../domain/json.js";
-import { validatePeeringSettings, validatePeerPath } from "../../domain/peering/request.js";
-import { type Provider, providerOf } from "../../domain/peering/settings.js";
+import { validatePeerPath } from "../../domain/peering/request.js";
+import type { Provider } from "../../domain/peering/settings.js";
+import { RequestValidationError } from "../../domain/validation.js";
 import { admitChange } from "../../usecases/admitChange.js";
-import { callAtlas } from "../../usecases/atlasCall.js";
 import { audit } from "../../usecases/audit.js";
+import { completePeering, PeerUnreadableError } from "../../usecases/completePeering.js";
 import { readAndPlan } from "../../usecases/readAndPlan.js";
 import { slackRefusalText } from "./answers.js";
 import type { SlashCommand } from "./command.js";
@@ -24,8 +22,8 @@ type ChangeAction = {
 
 /**
  * `update` / `plan`: reads the peer, fills in every field the user did not type, validates the whole body
- * with Atlas's rules, and either shows the plan or submits the change (channel `slack`), whose progress and
- * outcome go to the command's `response_url`.
+ * with Atlas's rules (`completePeering`, the rule partial HTTP bodies follow too), and either shows the plan
+ * or submits the change (channel `slack`), whose progress and outcome go to the command's `response_url`.
  */
 export async function slackChange(
   action: ChangeAction,
@@ -58,22 +56,25 @@ export async function slackChange(
     return refusalMessage(forbidden.text);
   }
   const call = { groupId: action.groupId, peerId: action.peerId, apiVersion: "v2" as const, query: {} };
-  const read = await callAtlas(deps, call, READ_PEER, deadline);
-  if (!read.answer || read.answer.status >= 300) {
-    const why = read.answer ? `Atlas answered ${read.answer.status}` : "Atlas could not be reached";
-    return refusalMessage(`Could not read peer ${action.peerId}: ${why}. Nothing was changed.`);
-  }
-  const current = parseObject(read.answer.body);
-  const merged = mergeFields(current, action.fields);
-  // Partial: Atlas leaves accepterRegionName null for a VPC in the container's region, so a merged body may lack it.
-  const valid = validatePeeringSettings(merged, "partial");
-  if (!valid.ok) {
-    await refused("validation", valid.errors.map((e) => e.path).join(", "));
+  // The one rule the HTTP API's partial bodies follow too: read the peer, fill in, validate the whole.
+  const completion = await completePeering(
+    { callerId: caller.id, channel: "slack", requestId, call, asked: action.fields },
+    deps,
+    deadline,
+  );
+  if (!completion.ok) {
+    const { refusal } = completion;
+    if (!(refusal instanceof RequestValidationError)) {
+      const why =
+        refusal instanceof PeerUnreadableError ? refusal.why : "Atlas has no such peer in that project";
+      return refusalMessage(`Could not read peer ${action.peerId}: ${why}. Nothing was changed.`);
+    }
+    await refused("validation", refusal.errors.map((e) => e.path).join(", "));
     return refusalMessage(
-      `That change is not valid: ${valid.errors.map((e) => `${e.path} ${e.message}`).join("; ")}. Nothing was changed.`,
+      `That change is not valid: ${refusal.errors.map((e) => `${e.path} ${e.message}`).join("; ")}. Nothing was changed.`,
     );
   }
-  const provider: Provider = providerOf(valid.value);
+  const { merged, current, provider } = completion;
   if (action.kind === "plan") {
     const { plan } = await readAndPlan(call, provider, merged, deps, deadline, current);
     return planMessage(plan, action);

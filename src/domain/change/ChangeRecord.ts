@@ -1,3 +1,4 @@
+import type { PeerSideOutcome } from "../accepter/steps.js";
 import type { Channel, ReplyAddress } from "../channels.js";
 import type { AtlasApiVersion } from "../peering/apiVersion.js";
 import type { AtlasQuery } from "../peering/request.js";
@@ -64,6 +65,37 @@ export interface AtlasContainer {
 }
 
 /**
+ * What the gateway's last run on the peer's AWS side (accepting the pcx, the routes) came to. Never the
+ * request itself: that holds the accepter role's ExternalId.
+ */
+export interface PeerSideSummary {
+  pcxId: string;
+  outcome: PeerSideOutcome;
+  /** Epoch ms of the run. */
+  at: number;
+  /** A digest of what the run was given (pcx, region, CIDR, account settings): new inputs run at once. */
+  inputs: string;
+  /** `failed` / `not-acceptable`: what to do, the sentence the change view's `remediation` shows. */
+  remediation?: string;
+  /** `failed` / `not-acceptable`: no run with the same inputs before this (epoch ms), the human-wait pace. */
+  retryAt?: number;
+}
+
+/** AWS: when the peering request a change waits on must be accepted by, and which warnings went out. */
+export interface AcceptanceWindow {
+  /** Epoch ms after which AWS no longer lets anyone accept the request. */
+  acceptBy: number;
+  /** `aws`: the request's own `expirationTime`; `estimate`: first seen PENDING_ACCEPTANCE + 7 days. */
+  from: "aws" | "estimate";
+  /** Epoch ms the gateway first saw the request pending. */
+  seenAt: number;
+  /** The request (`pcx-…`), when Atlas named it: a new request (re-initiated) opens a new window. */
+  connectionId?: string;
+  /** The warnings already announced, in hours before `acceptBy`. */
+  warned: Array<24 | 1>;
+}
+
+/**
  * A change request, durably recorded before the PATCH is sent and followed until it settles.
  * `version` increases by one on every write; writes are conditional on it, so a duplicate or out-of-order
  * re-check can never apply twice.
@@ -112,6 +144,10 @@ export interface ChangeRecord {
   leaseUntil?: number;
   /** Epoch ms after which the change is TIMED_OUT. */
   deadline: number;
+  /** AWS: when the peering request the change waits on expires, and which warnings went out (expiry.ts). */
+  acceptance?: AcceptanceWindow;
+  /** AWS: the gateway's last run on the peer's side of the peering, when its account is configured (peerSide.ts). */
+  peerSide?: PeerSideSummary;
   history: Transition[];
   /** Epoch ms. */
   createdAt: number;

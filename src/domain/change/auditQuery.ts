@@ -30,6 +30,9 @@ const shape = {
 };
 const schema = z.strictObject(shape, { error: objectErrors("unknown query parameter", Object.keys(shape)) });
 
+/** The query schema of `GET /v1/audit`, for the OpenAPI document (src/channels/http/openapi/). */
+export { schema as auditQuerySchema };
+
 /**
  * Validates `GET /v1/audit?groupId=&since=&limit=&cursor=` (violations at `query.<name>`). `since` defaults to
  * 30 days before `now`.

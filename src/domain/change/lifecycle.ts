@@ -1,7 +1,9 @@
 import { parseObject } from "../json.js";
 import { type ChangeState, isTerminal, type PeerStatus } from "../peering/status.js";
+import { budgetNote, budgetWaitDelay, inBudgetRun } from "./budgetWait.js";
 import type { AtlasObservation, ChangeRecord, Transition } from "./ChangeRecord.js";
 import { type CadencePolicy, delayBeforeNextCheck, jitterFor, nextCheckTime } from "./cadence.js";
+import { followAcceptance, requestExpired } from "./expiry.js";
 import { observedPeerSettings } from "./observed.js";
 import { type ChangeOperation, OPERATION_RULES } from "./operations.js";
 
@@ -17,8 +19,18 @@ export type AtlasOutcome =
   | { kind: "peer"; httpStatus: number; peer: PeerStatus; settings?: Record<string, unknown> }
   /** Atlas refused (a 4xx other than 429); `errorCode` e.g. PEER_NOT_FOUND. */
   | { kind: "refused"; httpStatus: number; errorCode?: string; detail?: string }
-  /** No usable answer: 429, 5xx, a network failure, or the gateway could not get its keys. */
-  | { kind: "unavailable"; httpStatus?: number; errorCode?: string; detail?: string; retryAfterMs?: number };
+  /**
+   * No usable answer: 429, 5xx, a network failure, or the gateway could not get its keys. `notSent`: nothing
+   * went to Atlas (the shared rate budget was empty until `retryAfterMs` from now; see budgetWait.ts).
+   */
+  | {
+      kind: "unavailable";
+      httpStatus?: number;
+      errorCode?: string;
+      detail?: string;
+      retryAfterMs?: number;
+      notSent?: boolean;
+    };
 
 /**
  * The state a change moves to after an outcome. Before Atlas accepted the PATCH (RETRYING), a refusal is
@@ -44,7 +56,8 @@ export const SETTINGS_NOT_APPLIED = "SETTINGS_NOT_APPLIED";
  * checking), and the next attempt number. Pure: the caller persists the result conditionally on
  * `change.version`. At or past the deadline, a change that has not settled is TIMED_OUT. A peer that settled
  * (AVAILABLE) without holding the settings the change asked for — reverted out of band mid-way, or an Atlas
- * that restarted — is not SUCCEEDED but FAILED with {@link SETTINGS_NOT_APPLIED} and what differs.
+ * that restarted — is not SUCCEEDED but FAILED with {@link SETTINGS_NOT_APPLIED} and what differs. An AWS
+ * request waiting for acceptance is followed to its expiry, with warnings before it (expiry.ts).
  */
 export function applyOutcome(
   change: ChangeRecord,
@@ -52,12 +65,16 @@ export function applyOutcome(
   now: number,
   policy: CadencePolicy,
 ): ChangeRecord {
+  if (outcome.kind === "unavailable" && outcome.notSent && now < change.deadline)
+    return waitForBudget(change, outcome.retryAfterMs ?? policy.recheckDelayMs, now, policy);
   let state = stateAfter(change.state, outcome, change.operation);
   const unapplied = state === "SUCCEEDED" ? settingsNotApplied(change.desired, outcome) : undefined;
   if (unapplied) state = "FAILED";
-  if (!isTerminal(state) && now >= change.deadline) state = "TIMED_OUT";
   let atlas = observation(change.atlas, outcome);
-  let note = noteFor(outcome, state);
+  const expired = requestExpired(change, state, atlas, now);
+  if (expired) ({ state, atlas } = { state: "FAILED", atlas: expired.atlas });
+  if (!isTerminal(state) && now >= change.deadline) state = "TIMED_OUT";
+  let note = expired?.note ?? noteFor(outcome, state);
   if (unapplied) {
     atlas = { ...atlas, errorCode: SETTINGS_NOT_APPLIED, detail: unapplied };
     note = `Atlas reports ${atlas.status ?? "the peer settled"} without the settings asked: ${unapplied}`;
@@ -74,6 +91,17 @@ export function applyOutcome(
     const delay = delayBeforeNextCheck(state, policy, checks, retryAfterMs, jitter);
     next.nextCheckAt = nextCheckTime(now, delay, change.deadline);
   }
+  return followAcceptance(change, next, now, policy.recheckDelayMs);
+}
+
+/** Nothing was sent: same state, same observation, one history note per run, the next look when a token is due. */
+function waitForBudget(change: ChangeRecord, waitMs: number, now: number, policy: CadencePolicy) {
+  const note = inBudgetRun(change.history) ? undefined : budgetNote(now + waitMs);
+  const next = withState(change, change.state, now, change.atlas, note);
+  const checks = change.state === "RETRYING" ? (change.retryingChecks ?? 0) + 1 : 1;
+  if (change.state === "RETRYING") next.retryingChecks = checks;
+  const delay = budgetWaitDelay(waitMs, policy.recheckDelayMs, checks, jitterFor(change.id, next.attempt));
+  next.nextCheckAt = nextCheckTime(now, delay, change.deadline);
   return next;
 }
 

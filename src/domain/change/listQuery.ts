@@ -19,6 +19,9 @@ const shape = {
 };
 const schema = z.strictObject(shape, { error: objectErrors("unknown query parameter", Object.keys(shape)) });
 
+/** The query schema of `GET /v1/peering-changes`, for the OpenAPI document (src/channels/http/openapi/). */
+export { schema as changeListQuerySchema };
+
 /**
  * Validates `GET /v1/peering-changes?groupId=&peerId=&state=&limit=&cursor=` (violations at `query.<name>`).
  * `groupId` is required: listings are per project, which is what callers are granted.

@@ -1,6 +1,7 @@
 import type { ReplyAddress } from "../channels.js";
 import { isTerminal } from "../peering/status.js";
 import type { ChangeRecord } from "./ChangeRecord.js";
+import { announcedWarning, type ExpiryWarning } from "./expiry.js";
 import { type ChangeView, toView } from "./view.js";
 
 /** Where a notification goes: the gateway's event bus, the caller's signed callback, the channel's reply. */
@@ -19,6 +20,11 @@ export interface Notification {
   version: number;
   /** The change as it was when it entered the announced state. */
   view: ChangeView;
+  /**
+   * Present on the other kind of notification: a warning that the AWS peering request the change waits on
+   * expires soon (expiry.ts), announced as `Peering Change Expiring`, callback type `peering.change.expiring`.
+   */
+  warning?: ExpiryWarning;
   /**
    * The callback URL as the caller gave it (the view shows it without query string or fragment, which may
    * hold a token), and where the channel replies: the change drops its reply address once it ends, so the
@@ -64,7 +70,9 @@ export function notificationId(change: Pick<ChangeRecord, "id" | "version">): st
 }
 
 /**
- * The notification `next` calls for after `previous`, or undefined: a person must act, or the change ended.
+ * The notification `next` calls for after `previous`, or undefined: a person must act, the change ended, or
+ * (without a change of state) the request it waits on expires in 24 h or 1 h. One write announces at most one
+ * of these, so its id, which names the version, is unique per notification.
  * The event always; the callback when the request carried a URL; the reply when its channel can answer later.
  */
 export function notificationFor(
@@ -72,8 +80,14 @@ export function notificationFor(
   previous: ChangeRecord,
   now: number,
 ): Notification | undefined {
+  const warning = announcedWarning(next, previous);
+  if (warning) return { ...announcement(next, now), warning };
   if (next.state === previous.state) return undefined;
   if (next.state !== "WAITING_FOR_USER" && !isTerminal(next.state)) return undefined;
+  return announcement(next, now);
+}
+
+function announcement(next: ChangeRecord, now: number): Notification {
   const pending: NotificationTarget[] = ["event"];
   if (next.callbackUrl !== undefined) pending.push("callback");
   if (next.replyTo !== undefined) pending.push("reply");

@@ -119,11 +119,12 @@ export function planChange(
 }
 
 /**
- * Overlays `field=value` pairs (e.g. from a Slack command) on the peer as Atlas returned it, giving a full
- * body to validate: `providerName` and the provider's writable fields of `current` (read-only fields and
- * nulls dropped: Atlas refuses the former and the schema the latter), then every pair in `fields`. Pairs are
- * kept even when they name no writable field, so that validation refuses a typo by name instead of the
- * change silently doing nothing.
+ * Overlays the fields a caller gave (a Slack command's `field=value` pairs, a partial `peering` of the HTTP
+ * API) on the peer as Atlas returned it, giving a full body to validate: `providerName` and the provider's
+ * writable fields of `current` (read-only fields and nulls dropped: Atlas refuses the former, and a null
+ * `accepterRegionName` means "the container's region", which leaving the field out keeps), then every field
+ * in `fields`, values as given. Fields are kept even when they name no writable field, so that validation
+ * refuses a typo by name instead of the change silently doing nothing. The peer's fields keep their order.
  *
  * @example
  * mergeFields({ id: "…", providerName: "AWS", vpcId: "vpc-0123456789abcdef0", statusName: "AVAILABLE" },
@@ -132,7 +133,7 @@ export function planChange(
  */
 export function mergeFields(
   current: Record<string, unknown>,
-  fields: Record<string, string>,
+  fields: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
   if (current.providerName !== undefined && current.providerName !== null) {

@@ -109,9 +109,9 @@ const REMEDIATIONS: Readonly<Record<string, Sentence>> = {
   AWS_REJECTED: (f) =>
     `The VPC peering request was rejected on the AWS side (${awsWhere(f)}); a rejected request cannot be ` +
     `accepted later, so ${REINITIATE} and accept that one.`,
-  AWS_EXPIRED: (f) =>
-    `Nobody accepted the VPC peering request within AWS's 7 days (${awsWhere(f)}): ${REINITIATE} and accept ` +
-    "it within a week.",
+  AWS_EXPIRED: (f) => awsExpired(f),
+  // The gateway's clock saw the request lapse before Atlas reported EXPIRED (expiry.ts): the same way out.
+  PEERING_REQUEST_EXPIRED: (f) => awsExpired(f),
   AWS_FAILED: (f) =>
     `AWS could not create the VPC peering connection: check that ${awsWhere(f)} exists and that its CIDR does ` +
     `not overlap Atlas's ${f.atlasCidr}, then ${REINITIATE}.`,
@@ -153,6 +153,13 @@ const REMEDIATIONS: Readonly<Record<string, Sentence>> = {
     "again, and open a MongoDB support case if it stays.",
   TIMED_OUT: (f) => timedOut(f),
 };
+
+function awsExpired(f: Facts): string {
+  return (
+    `Nobody accepted the VPC peering request within AWS's 7 days (${awsWhere(f)}): ${REINITIATE} and accept ` +
+    "it within a week."
+  );
+}
 
 /** TIMED_OUT says what was still missing when the deadline passed, by the state the change was in. */
 function timedOut(f: Facts): string {

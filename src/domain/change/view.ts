@@ -1,7 +1,9 @@
 import { parseJson } from "../json.js";
 import type { ChangeState } from "../peering/status.js";
 import type { AtlasObservation, ChangeRecord, Channel, Transition } from "./ChangeRecord.js";
+import { awaitsAcceptance } from "./expiry.js";
 import { nextAction, nextActionCommands } from "./nextAction.js";
+import { peerSideRemediationOf } from "./peerSide.js";
 import { remediation } from "./remediation.js";
 
 /**
@@ -34,7 +36,16 @@ export interface ChangeView {
   nextAction?: string;
   /** The same step as commands to paste; `<…>` marks a value only the person acting knows. */
   nextActionCommands?: string[];
-  /** FAILED, REJECTED, TIMED_OUT: what to do about it (src/domain/change/remediation.ts). */
+  /**
+   * While an AWS peering request waits for acceptance: when AWS expires it (ISO 8601), and whether that is the
+   * request's own `expirationTime` (`aws`) or 7 days after the gateway first saw it pending (`estimate`).
+   */
+  acceptBy?: string;
+  acceptByFrom?: "aws" | "estimate";
+  /**
+   * FAILED, REJECTED, TIMED_OUT: what to do about it (src/domain/change/remediation.ts); WAITING_FOR_USER: why
+   * the gateway's run in the peer's AWS account cannot go on by itself (peerSide.ts).
+   */
   remediation?: string;
   links: { self: string };
 }
@@ -53,7 +64,7 @@ export function toView(change: ChangeRecord): ChangeView {
   const waiting = change.state === "WAITING_FOR_USER";
   const action = waiting ? nextAction(change) : undefined;
   const commands = waiting ? nextActionCommands(change) : [];
-  const fix = remediation(change);
+  const fix = remediation(change) ?? peerSideRemediationOf(change);
   return {
     id: change.id,
     state: change.state,
@@ -76,7 +87,14 @@ export function toView(change: ChangeRecord): ChangeView {
     history: change.history,
     ...(action === undefined ? {} : { nextAction: action }),
     ...(commands.length === 0 ? {} : { nextActionCommands: commands }),
+    ...acceptByOf(change),
     ...(fix === undefined ? {} : { remediation: fix }),
     links: { self: `/v1/peering-changes/${change.id}` },
   };
+}
+
+function acceptByOf(change: ChangeRecord): Pick<ChangeView, "acceptBy" | "acceptByFrom"> {
+  const window = change.acceptance;
+  if (!window || !awaitsAcceptance(change)) return {};
+  return { acceptBy: new Date(window.acceptBy).toISOString(), acceptByFrom: window.from };
 }

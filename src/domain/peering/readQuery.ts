@@ -55,7 +55,7 @@ const listShape = {
   pretty: z.exactOptional(flag),
   envelope: z.exactOptional(flag),
 };
-const listSchema = z.strictObject(listShape, {
+export const listSchema = z.strictObject(listShape, {
   error: objectErrors("unknown query parameter", Object.keys(listShape)),
 });
 

@@ -57,7 +57,7 @@ const flag = z.pipe(
 );
 
 const atlasQueryShape = { envelope: z.exactOptional(flag), pretty: z.exactOptional(flag) };
-const atlasQuerySchema = z.strictObject(atlasQueryShape, {
+export const atlasQuerySchema = z.strictObject(atlasQueryShape, {
   error: objectErrors("unknown query parameter", Object.keys(atlasQueryShape)),
 });
 
@@ -101,12 +101,26 @@ const changeRequestShape = {
   dryRun: z.exactOptional(z.boolean({ error: "must be true or false" })),
 };
 
-const changeRequestSchema = z.strictObject(changeRequestShape, {
+export const changeRequestSchema = z.strictObject(changeRequestShape, {
   error: objectErrors("unknown field for a peering change request", Object.keys(changeRequestShape)),
 });
 
 /** A validated peering change request: which peering to change, its full new settings, and why. */
 export interface ChangeRequestInput extends z.output<typeof changeRequestSchema> {}
+
+/**
+ * The body of `POST /v1/peering-changes` as the HTTP API takes it: the same members, but `peering` may name
+ * only the fields to change (any non-empty subset, each checked as in full mode); the gateway reads the peer
+ * and fills in the rest before the whole is validated again (src/usecases/completePeering.ts).
+ */
+const partialChangeRequestShape = { ...changeRequestShape, peering: peeringSettingsSchemas.partial };
+
+export const partialChangeRequestSchema = z.strictObject(partialChangeRequestShape, {
+  error: objectErrors("unknown field for a peering change request", Object.keys(partialChangeRequestShape)),
+});
+
+/** A validated change request whose `peering` may be partial (see {@link isWholePeering}). */
+export interface PartialChangeRequestInput extends z.output<typeof partialChangeRequestSchema> {}
 
 /**
  * Validates the body of `POST /v1/peering-changes`: `groupId`, `peerId`, `peering` (full mode, violations
@@ -120,4 +134,28 @@ export interface ChangeRequestInput extends z.output<typeof changeRequestSchema>
  */
 export function validateChangeRequest(input: unknown): Validation<ChangeRequestInput> {
   return fromSafeParse(changeRequestSchema.safeParse(input));
+}
+
+/**
+ * Validates the body of `POST /v1/peering-changes` with a peering that may be partial: every violation that
+ * can be found without reading the peer (ids, unknown or misspelt fields, wrong types and forms, another
+ * provider's fields, an empty peering) comes in one result, before anything is read.
+ *
+ * @example
+ * validatePartialChangeRequest({ groupId: "5356823b3794dee37132bb7b", peerId: "1112222b3bf99403840e8934",
+ *   peering: { routeTableCidrBlock: "10.13.0.0/21" } });
+ * // { ok: true, value: { groupId: …, peerId: …, peering: { routeTableCidrBlock: "10.13.0.0/21" } } }
+ */
+export function validatePartialChangeRequest(input: unknown): Validation<PartialChangeRequestInput> {
+  return fromSafeParse(partialChangeRequestSchema.safeParse(input));
+}
+
+/**
+ * Whether a peering body is whole: the full (v2) schema takes it as it is, so it is forwarded as the caller
+ * wrote it. Any other body that passed {@link validatePartialChangeRequest} lacks only fields the peer holds.
+ *
+ * @example isWholePeering({ routeTableCidrBlock: "10.13.0.0/21" }) // false: no containerId
+ */
+export function isWholePeering(peering: unknown): boolean {
+  return validatePeeringSettings(peering, "full").ok;
 }

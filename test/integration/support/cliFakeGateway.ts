@@ -20,6 +20,9 @@ export interface Recorded {
   auth: "bearer" | "signed";
 }
 
+/** When every scripted change was created: the clock the CLI tests start at. */
+export const CREATED_AT = Date.UTC(2025, 0, 2, 3, 4, 1);
+
 function view(id: string, state: ChangeView["state"], status: string, attempt: number): ChangeView {
   const at = new Date(Date.UTC(2025, 0, 2, 3, 4, attempt)).toISOString();
   return {
@@ -31,7 +34,7 @@ function view(id: string, state: ChangeView["state"], status: string, attempt: n
       atlas: { status },
       attempt,
       deadline: at,
-      createdAt: at,
+      createdAt: new Date(CREATED_AT).toISOString(),
       updatedAt: at,
     },
     history: [],
@@ -134,10 +137,22 @@ export class FakeGateway {
 
   private next(id: string): ChangeView {
     const script = SCRIPTS[id.split("-")[0] ?? ""] ?? SCRIPTS.happy ?? [];
-    const step = this.played.get(id) ?? 0;
+    const step = Math.min(this.played.get(id) ?? 0, script.length - 1);
     this.played.set(id, step + 1);
-    return { ...(script[Math.min(step, script.length - 1)] as ChangeView), id };
+    return { ...(script[step] as ChangeView), id, history: historyOf(script.slice(0, step + 1)) };
   }
+}
+
+/** The history the gateway would have recorded for the views played so far: one entry per new state. */
+function historyOf(played: ChangeView[]): ChangeView["history"] {
+  const history: ChangeView["history"] = [];
+  for (const view of played) {
+    const last = history.at(-1);
+    if (last?.to === view.state && last.atlasStatus === view.atlas.status) continue;
+    const to = view.state;
+    history.push({ at: view.updatedAt, from: last?.to ?? null, to, atlasStatus: view.atlas.status ?? "" });
+  }
+  return history;
 }
 
 function problem(status: number, title: string, detail: string) {

@@ -115,18 +115,26 @@ describe("parseCommand: submit", () => {
       ["submit", "--group", GROUP, "--peer", PEER, "--provider", "GCP", "--vpc", "v"],
       /--vpc does not apply to GCP peerings/,
     ],
-    [["submit", "--group", GROUP, "--peer", PEER, "--vnet", "v"], /--vnet does not apply to AWS peerings/],
+    [
+      ["submit", "--group", GROUP, "--peer", PEER, "--provider", "AWS", "--vnet", "v"],
+      /--vnet does not apply to AWS peerings/,
+    ],
+    [
+      ["submit", "--group", GROUP, "--peer", PEER, "--vpc", "v", "--vnet", "v"],
+      /of AWS and AZURE given together/,
+    ],
     [["submit", "--file", "b.json", "--vpc", "v"], /--file cannot be combined/],
     [["submit", "--file", "b.json", "--group", GROUP], /both --group and --peer/],
     [["submit", "--file", "b.json", "--interval", "1"], /only apply with --wait/],
     [["submit", "--file", "b.json", "--wait", "--timeout", "soon"], /--timeout must be a positive duration/],
     [["submit", "--file", "b.json", "--wait", "--interval", "0"], /--interval must be a positive duration/],
     [["submit", "--file", "b.json", "extra"], /no positional arguments/],
-    [["submit", "--file", "b.json", "--bogus"], /Unknown option '--bogus'/],
+    [["submit", "--file", "b.json", "--bogus"], /^unknown option --bogus$/],
+    [["submit", "--file", "b.json", "--reason"], /^--reason needs a value$/],
   ])("refuses %j", (argv, message) => {
     const error = usageError(argv);
     expect(error.message).toMatch(message);
-    expect(error.usage).toContain("Usage: peering-gateway submit");
+    expect(error.line).toBe(`peering-gateway: ${error.message} (see peering-gateway submit --help)`);
   });
 });
 
@@ -225,7 +233,7 @@ describe("parseCommand: credentials", () => {
     const error = usageError(argv, env);
     expect(error.message).toMatch(message);
     // Neither the message nor the usage it prints may show a credential.
-    for (const text of [error.message, error.usage]) {
+    for (const text of [error.message, error.line]) {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(SECRET);
     }
@@ -235,5 +243,87 @@ describe("parseCommand: credentials", () => {
     const error = usageError(["status", "x", `--tokn=${TOKEN}`]);
     expect(error.message).toContain("--tokn");
     expect(error.message).not.toContain(TOKEN);
+  });
+});
+
+describe("parseCommand: partial changes, plan, watch, peers, audit", () => {
+  it("sends only the fields given: --cidr alone, no providerName unless --provider", () => {
+    const command = parsed("submit", ["submit", "--group", GROUP, "--peer", PEER, "--cidr", "10.9.0.0/21"]);
+    expect(command.input).toEqual({
+      kind: "body",
+      body: { groupId: GROUP, peerId: PEER, peering: { routeTableCidrBlock: "10.9.0.0/21" } },
+    });
+    const azure = parsed("plan", ["plan", "--group", GROUP, "--peer", PEER, "--vnet", "v2"]);
+    expect(azure.input).toEqual({
+      kind: "body",
+      body: { groupId: GROUP, peerId: PEER, peering: { vnetName: "v2" } },
+    });
+  });
+
+  it("takes the project from the Atlas CLI's environment, and --json from its output setting", () => {
+    const atlasEnv = { ...ENV, MONGODB_ATLAS_PROJECT_ID: GROUP, MONGODB_ATLAS_OUTPUT: "json" };
+    const list = parsed("list", ["list"], atlasEnv);
+    expect(list).toMatchObject({ query: { groupId: GROUP }, json: true });
+    const mcli = parsed("audit", ["audit"], { ...ENV, MCLI_PROJECT_ID: GROUP, MCLI_OUTPUT: "json" });
+    expect(mcli).toMatchObject({ query: { groupId: GROUP }, json: true });
+    // The Atlas family decides when both are set, as in the Atlas CLI.
+    const both = parsed("list", ["list"], { ...atlasEnv, MONGODB_ATLAS_OUTPUT: "", MCLI_OUTPUT: "json" });
+    expect(both.json).toBe(true);
+    const human = parsed("list", ["list"], { ...atlasEnv, MONGODB_ATLAS_OUTPUT: "go-template" });
+    expect(human.json).toBe(false);
+    // --group wins over the environment.
+    const flag = parsed("list", ["list", "--group", PEER], atlasEnv);
+    expect(flag.query.groupId).toBe(PEER);
+    // A whole-body --file names its own project: the environment's is not added.
+    const file = parsed("submit", ["submit", "--file", "b.json"], atlasEnv);
+    expect(file.input).toEqual({ kind: "file", path: "b.json", extra: {} });
+  });
+
+  it("parses watch, peers list/get and audit", () => {
+    expect(parsed("watch", ["watch", "chg-1", "--interval", "10"])).toMatchObject({
+      id: "chg-1",
+      wait: { intervalMs: 10_000 },
+    });
+    expect(
+      parsed("peers-list", [
+        "peers",
+        "list",
+        "--group",
+        GROUP,
+        "--provider",
+        "gcp",
+        "--page",
+        "2",
+        "--limit",
+        "5",
+      ]),
+    ).toMatchObject({ groupId: GROUP, query: { providerName: "GCP", pageNum: 2, itemsPerPage: 5 } });
+    expect(parsed("peers-get", ["peers", "get", "--group", GROUP, PEER])).toMatchObject({ peerId: PEER });
+    expect(parsed("audit", ["audit", "--group", GROUP, "--since", "2026-11-01", "--all"])).toMatchObject({
+      query: { groupId: GROUP, since: "2026-11-01" },
+      all: true,
+    });
+  });
+
+  it.each([
+    [["watch"], "watch", /watch takes exactly one change id/],
+    [["watch", "x", "--wait"], "watch", /unknown option --wait/],
+    [["peers"], "peers", /peers needs list or get/],
+    [["peers", "list"], "peers list", /missing --group \(or MONGODB_ATLAS_PROJECT_ID\)/],
+    [["peers", "get", "--group", GROUP], "peers get", /needs one --peer/],
+    [["peers", "list", "--group", GROUP, "--provider", "IBM"], "peers list", /AWS, AZURE or GCP/],
+    [["audit", "--group", GROUP, "--limit", "x"], "audit", /--limit must be a positive integer/],
+    [["plan", "--group", GROUP, "--peer", PEER], "plan", /missing peering options/],
+  ])("refuses %j with a hint at %s --help", (argv, command, message) => {
+    const error = usageError(argv);
+    expect(error.message).toMatch(message);
+    expect(error.line).toContain(`(see peering-gateway ${command} --help)`);
+  });
+
+  it("answers --version and help for the new commands without credentials", () => {
+    expect(parseCommand(["--version"], {})).toEqual({ kind: "version" });
+    expect(parseCommand(["peers", "--help"], {})).toMatchObject({ kind: "help" });
+    const help = parseCommand(["help", "watch"], {});
+    expect(help.kind === "help" && help.text).toContain("Usage: peering-gateway watch");
   });
 });

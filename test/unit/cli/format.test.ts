@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatChange, Progress } from "../../../cli/format.js";
+import { formatChange } from "../../../cli/format.js";
+import { ChangeTimelinePrinter, LiveLine } from "../../../cli/live.js";
 import type { ChangeView } from "../../../src/domain/change/view.js";
 
 const PCX = "pcx-0a1b2c3d4e5f60718";
@@ -51,9 +52,20 @@ describe("CLI: the next action's commands and the remediation", () => {
 
   it("shows the commands below the action when a followed change starts waiting", () => {
     let stderr = "";
-    const progress = new Progress({ stdout: () => {}, stderr: (s) => (stderr += s), isTTY: false });
-    progress.update(view({ state: "IN_PROGRESS" }), 0);
-    progress.update(view(), 1_000);
-    expect(stderr).toContain(`Action needed: ${view().nextAction}\n  ${COMMANDS[0]}\n  ${COMMANDS[1]}\n`);
+    const printer = new ChangeTimelinePrinter(
+      new LiveLine({ stdout: () => {}, stderr: (s: string) => (stderr += s), isTTY: false }),
+    );
+    const entered = {
+      at: "2026-11-28T12:00:30.000Z",
+      from: "IN_PROGRESS" as const,
+      to: "WAITING_FOR_USER" as const,
+    };
+    printer.show(view({ state: "IN_PROGRESS" }), 0);
+    printer.show(view({ history: [entered] }), 1_000);
+    printer.show(view({ history: [entered], attempt: 3 }), 2_000);
+    expect(stderr).toContain(
+      `         Action needed: ${view().nextAction}\n           ${COMMANDS[0]}\n           ${COMMANDS[1]}\n`,
+    );
+    expect(stderr.split("Action needed")).toHaveLength(2);
   });
 });

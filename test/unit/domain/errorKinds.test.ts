@@ -18,6 +18,7 @@ import { JsonShapeError } from "../../../src/channels/common/jsonLimits.js";
 import { describeProblem, toProblemResponse } from "../../../src/channels/common/problem.js";
 import { EVENT_DECISION_BY_KIND } from "../../../src/channels/eventbridge/answers.js";
 import { SLACK_ANSWER_BY_KIND, slackRefusalText } from "../../../src/channels/slack/answers.js";
+import { AccepterAccountsError } from "../../../src/domain/accepter/accounts.js";
 import { ERROR_KINDS, GatewayError } from "../../../src/domain/errors.js";
 import { ATLAS_VIOLATION_CODES } from "../../../src/domain/peering/atlasErrorCodes.js";
 import { RequestValidationError } from "../../../src/domain/validation.js";
@@ -30,6 +31,7 @@ import {
   DigestError,
   TokenEndpointError,
 } from "../../../src/ports/AtlasPeeringApi.js";
+import { AtlasBudgetEmptyError } from "../../../src/ports/AtlasRateBudget.js";
 import { EventPublishError } from "../../../src/ports/ChangeNotifications.js";
 import {
   ChangeAlreadyExistsError,
@@ -41,6 +43,7 @@ import { ResponseTooLargeError, TransportError } from "../../../src/ports/HttpTr
 import { SchedulingError } from "../../../src/ports/RecheckScheduler.js";
 import { SlackSecretError } from "../../../src/ports/SlackSigningSecrets.js";
 import { ChangeRateLimitedError } from "../../../src/usecases/changeRate.js";
+import { PeerNotFoundError, PeerUnreadableError } from "../../../src/usecases/completePeering.js";
 import {
   CallbackNotAllowedError,
   ChangeBusyError,
@@ -75,6 +78,7 @@ const SAMPLES: Record<string, () => GatewayError> = {
   AtlasCredentialsRefusedError: () => new AtlasCredentialsRefusedError("5f1e2d3c4b5a69788796a5b4", 401),
   AtlasUnavailableError: () => new AtlasUnavailableError("Atlas could not be reached", 503, 4),
   DigestError: () => new DigestError("unsupported algorithm"),
+  AtlasBudgetEmptyError: () => new AtlasBudgetEmptyError(1_764_331_260_000),
   TokenEndpointError: () => new TokenEndpointError("refused", "TOKEN_REFUSED", false, 401),
   EventPublishError: () => new EventPublishError("bus failed"),
   ChangeStoreError: () => new ChangeStoreError("GetItem failed"),
@@ -97,6 +101,9 @@ const SAMPLES: Record<string, () => GatewayError> = {
   ConfigError: () => new ConfigError("CHANGES_TABLE: required"),
   PeerListUnreadableError: () => new PeerListUnreadableError("the list is no list"),
   ReadCredentialsRefusedError: () => new ReadCredentialsRefusedError("5f1e2d3c4b5a69788796a5b4", 401),
+  PeerNotFoundError: () => new PeerNotFoundError("5f1e2d3c4b5a69788796a5b4", "5f1e2d3c4b5a69788796a5c9"),
+  PeerUnreadableError: () => new PeerUnreadableError("5f1e2d3c4b5a69788796a5c9", "Atlas answered 503"),
+  AccepterAccountsError: () => new AccepterAccountsError("awsAccounts.111122223333.roleArn: is required"),
 };
 /** Bases that are never thrown themselves. */
 const ABSTRACT = new Set(["HttpProblemError", "SecretProblemError"]);

@@ -123,11 +123,12 @@ describe("applyOutcome", () => {
   });
 
   it("never schedules past the deadline, and times out there", () => {
-    const c0 = applyOutcome(change(), peer("PENDING_ACCEPTANCE"), T0, policy);
+    // WAITING_FOR_USER (a GCP/Azure-style wait): an AWS request's own expiry is expiry.test.ts's.
+    const c0 = applyOutcome(change(), peer("WAITING_FOR_USER"), T0, policy);
     const nearEnd = c0.deadline - 10_000;
-    const c1 = applyOutcome(c0, peer("PENDING_ACCEPTANCE"), nearEnd, policy);
+    const c1 = applyOutcome(c0, peer("WAITING_FOR_USER"), nearEnd, policy);
     expect(c1.nextCheckAt).toBe(c0.deadline);
-    const c2 = applyOutcome(c1, peer("PENDING_ACCEPTANCE"), c0.deadline, policy);
+    const c2 = applyOutcome(c1, peer("WAITING_FOR_USER"), c0.deadline, policy);
     expect(c2).toMatchObject({ state: "TIMED_OUT" });
     expect(c2.history.at(-1)).toMatchObject({
       from: "WAITING_FOR_USER",

@@ -127,7 +127,7 @@ describe("following a change", () => {
     expect(events.events.map((e) => e.state)).toEqual(["REJECTED"]);
   });
 
-  it("times out at the deadline when nobody accepts", async () => {
+  it("ends at the deadline when nobody accepts: the AWS request expired (a 7-day deadline meets AWS's 7 days)", async () => {
     const atlas = new FakeAtlas(peer("PENDING_ACCEPTANCE"));
     const { deps, store, advance } = fakeChangeDeps({ atlas });
     await submitChange(submission, deps, FAR);
@@ -137,7 +137,11 @@ describe("following a change", () => {
       advance((change?.nextCheckAt ?? 0) - deps.now());
       await recheckChange({ changeId: "chg-1", attempt: attempt++ }, deps, FAR);
     }
-    expect(store.changes.get("chg-1")).toMatchObject({ state: "TIMED_OUT" });
+    // The default deadline falls in the request's last hour, so the change ends saying it expired (expiry.ts).
+    expect(store.changes.get("chg-1")).toMatchObject({
+      state: "FAILED",
+      atlas: { status: "PENDING_ACCEPTANCE", errorCode: "PEERING_REQUEST_EXPIRED" },
+    });
     // 168 h of waiting at a 5-minute ceiling: about 2 000 checks, not Terraform's 60 000.
     expect(attempt).toBeLessThan(2_100);
   });

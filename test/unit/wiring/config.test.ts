@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../src/wiring/config.js";
+import { ConfigError, checkConfig, loadConfig } from "../../../src/wiring/config.js";
 
 const minimal = {
   ATLAS_SECRET_ID: "gw/atlas",
@@ -47,5 +47,41 @@ describe("configuration", () => {
     expect(attempt).toThrow(/ATLAS_SECRET_ID.*CALLERS_SECRET_ID|CALLERS_SECRET_ID.*ATLAS_SECRET_ID/);
     expect(attempt).toThrow(/SECRETS_MAX_AGE_SECONDS/);
     expect(attempt).toThrow(/ATLAS_SECRET_IDS_BY_PROJECT/);
+  });
+
+  it("says a missing variable is required, naming each one", () => {
+    const attempt = () => loadConfig({});
+    expect(attempt).toThrow(ConfigError);
+    for (const name of ["ATLAS_SECRET_ID", "CALLERS_SECRET_ID", "CHANGES_TABLE", "RECHECK_FUNCTION_ARN"]) {
+      expect(attempt).toThrow(`${name}: is required`);
+    }
+    expect(attempt).not.toThrow(/Invalid input|undefined/);
+  });
+
+  it("says what form a malformed variable needs, without quoting its value", () => {
+    const issues = checkConfig({
+      ...minimal,
+      ATLAS_BASE_URL: "ftp://x",
+      CHANGE_DEADLINE_HOURS: "abc",
+      RECHECK_DELAY_SECONDS: "-1",
+      ATLAS_MAX_ATTEMPTS: "1.5",
+      SIGNATURE_TOLERANCE_SECONDS: "99999",
+      CHANGES_TABLE: "",
+      RECHECK_DLQ_ARN: "queue",
+    });
+    expect(Object.fromEntries(issues.map((i) => [i.variable, i.message]))).toEqual({
+      ATLAS_BASE_URL: "must be an http:// or https:// URL",
+      CHANGE_DEADLINE_HOURS: "must be a number",
+      RECHECK_DELAY_SECONDS: "must be a positive number",
+      ATLAS_MAX_ATTEMPTS: "must be a whole number",
+      SIGNATURE_TOLERANCE_SECONDS: "must be at most 3600",
+      CHANGES_TABLE: "must be at least 3 characters long",
+      RECHECK_DLQ_ARN: "must be an ARN",
+    });
+    expect(JSON.stringify(issues)).not.toMatch(/ftp:|abc|queue/);
+  });
+
+  it("finds nothing wrong with an environment loadConfig accepts", () => {
+    expect(checkConfig(minimal)).toEqual([]);
   });
 });

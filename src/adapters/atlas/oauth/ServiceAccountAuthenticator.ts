@@ -5,6 +5,7 @@ import {
   type HttpTransport,
   TransportError,
 } from "../../../ports/HttpTransport.js";
+import type { SharedTokenCache } from "../../../ports/SharedTokenCache.js";
 import type { AuthContext, Authenticator } from "../digest/DigestAuthenticator.js";
 import { readTokenAnswer, tokenRequest } from "./tokenEndpoint.js";
 
@@ -20,12 +21,15 @@ export interface ServiceAccountConfig {
 export interface ServiceAccountAuthenticatorOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Where every container finds the token another one minted (Atlas allows 100 active per account). */
+  shared?: SharedTokenCache;
 }
 
-/** A token in use, and when to stop using it. */
+/** A token in use, when to stop using it, and when it expires. */
 interface CachedToken {
   value: string;
   renewAt: number;
+  expiresAt: number;
 }
 
 /** Never renew closer to expiry than this: clocks drift and a request takes time to reach Atlas. */
@@ -49,6 +53,7 @@ export class ServiceAccountAuthenticator implements Authenticator {
   readonly #config: ServiceAccountConfig;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #shared: SharedTokenCache | undefined;
   #token: CachedToken | undefined;
   #pending: Promise<CachedToken> | undefined;
 
@@ -56,6 +61,7 @@ export class ServiceAccountAuthenticator implements Authenticator {
     this.#config = config;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#shared = options.shared;
   }
 
   /**
@@ -74,6 +80,7 @@ export class ServiceAccountAuthenticator implements Authenticator {
     // went stale: asking for another would spend the token endpoint's small budget for nothing.
     if (answer.status !== 401 || cached === undefined) return answer;
     if (this.#token === cached) this.#token = undefined;
+    await this.#shared?.drop(this.#config, cached.value).catch(() => undefined);
     const renewed = await this.#freshToken(transport, request.signal, context.deadline);
     return transport(withBearer(request, renewed.value));
   }
@@ -105,14 +112,34 @@ export class ServiceAccountAuthenticator implements Authenticator {
     return untilAborted(this.#pending, signal);
   }
 
-  /** Asks the token endpoint, waiting out its Retry-After when the wait ends before the deadline. */
+  /**
+   * The token another container shared, else a new one from the token endpoint (then shared). The shared
+   * cache failing (the table unreachable) only costs a token of the account's 100.
+   */
   async #fetch(transport: HttpTransport, deadline: number | undefined): Promise<CachedToken> {
+    const shared = await this.#shared?.get(this.#config, this.#now()).catch(() => undefined);
+    if (shared !== undefined) {
+      this.#token = shared;
+      return shared;
+    }
+    const token = await this.#mint(transport, deadline);
+    await this.#shared?.put(this.#config, token).catch(() => undefined);
+    return token;
+  }
+
+  /** Asks the token endpoint, waiting out its Retry-After when the wait ends before the deadline. */
+  async #mint(transport: HttpTransport, deadline: number | undefined): Promise<CachedToken> {
     const { baseUrl, clientId, clientSecret } = this.#config;
     for (let attempt = 1; ; attempt++) {
       const answer = await transport(tokenRequest(baseUrl, clientId, clientSecret));
       try {
-        const granted = readTokenAnswer(answer, this.#now());
-        const token = { value: granted.accessToken, renewAt: this.#now() + usableMs(granted.lifetimeMs) };
+        const now = this.#now();
+        const granted = readTokenAnswer(answer, now);
+        const token = {
+          value: granted.accessToken,
+          renewAt: now + usableMs(granted.lifetimeMs),
+          expiresAt: now + granted.lifetimeMs,
+        };
         this.#token = token;
         return token;
       } catch (error) {

@@ -14,7 +14,7 @@ const MAX_LIMIT = 100;
  * Free-form payloads are stored as JSON text, as a change's `desired` is: DynamoDB rejects some JS values
  * (class instances, empty sets, nesting deeper than 32) that JSON carries, and JSON text comes back exactly.
  */
-const JSON_FIELDS = ["asked", "before", "after"] as const;
+const JSON_FIELDS = ["asked", "before", "after", "steps"] as const;
 const STRING_FIELDS = ["callerId", "reason", "groupId", "peerId", "changeId", "detail"] as const;
 const CHANNELS: ReadonlySet<unknown> = new Set(["http", "slack", "eventbridge", "unknown"]);
 const OUTCOMES: ReadonlySet<unknown> = new Set(AUDIT_OUTCOMES);

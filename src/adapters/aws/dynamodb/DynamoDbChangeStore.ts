@@ -18,14 +18,23 @@ import type {
   ChangeStore,
   CreateOutcome,
   IdempotencyEntry,
+  UpdateOptions,
 } from "../../../ports/ChangeStore.js";
 import { ChangeAlreadyExistsError, ChangeStoreError } from "../../../ports/ChangeStore.js";
-import { CREATE_ITEM, createChangeItems, updateWithNotificationItems } from "./changeTransactions.js";
-import { decodeChange, decodeIdempotency, decodeLock, encodeChange, type Item } from "./codec.js";
+import { CREATE_ITEM, createChangeItems, updateChangeItems } from "./changeTransactions.js";
+import {
+  connectionEntryOf,
+  decodeChange,
+  decodeConnection,
+  decodeIdempotency,
+  decodeLock,
+  encodeChange,
+  type Item,
+} from "./codec.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { conditionalWrite, storeRead, transactWrite } from "./errors.js";
 import { dueQuery, projectPageQuery, projectSortKeyOf } from "./queries.js";
-import { changeKey, type ItemKey, idempotencyKey, lockKey, projectSortKey } from "./table.js";
+import { changeKey, connectionKey, type ItemKey, idempotencyKey, lockKey, projectSortKey } from "./table.js";
 
 /** Round trips one `list` call may make while a filter keeps pages short; then it returns a short page. */
 const MAX_LIST_ROUND_TRIPS = 10;
@@ -93,14 +102,20 @@ export class DynamoDbChangeStore implements ChangeStore {
   }
 
   /**
-   * Full replace conditional on the stored version (with the notification, one transaction); throws
-   * `RangeError` if `next.version` skips a step.
+   * Full replace conditional on the stored version: a plain conditional Put, or one transaction when the
+   * notification or the connection's index entry go with it. Throws `RangeError` if `next.version` skips a step.
    */
-  async update(next: ChangeRecord, expectedVersion: number, notification?: Notification): Promise<boolean> {
+  async update(
+    next: ChangeRecord,
+    expectedVersion: number,
+    notification?: Notification,
+    options: UpdateOptions = {},
+  ): Promise<boolean> {
     if (next.version !== expectedVersion + 1) {
       throw new RangeError(`update: next.version must be ${expectedVersion + 1}, not ${next.version}.`);
     }
-    if (notification === undefined) {
+    const connection = options.indexConnection ? connectionEntryOf(next) : undefined;
+    if (notification === undefined && connection === undefined) {
       return this.put("PutItem (update change)", {
         Item: encodeChange(next),
         ConditionExpression: "#version = :expected",
@@ -108,13 +123,22 @@ export class DynamoDbChangeStore implements ChangeStore {
         ExpressionAttributeValues: { ":expected": expectedVersion },
       });
     }
-    const TransactItems = updateWithNotificationItems(this.tableName, next, expectedVersion, notification);
+    const TransactItems = updateChangeItems(this.tableName, next, expectedVersion, {
+      notification,
+      connection,
+    });
     const failed = await transactWrite("TransactWriteItems (update change)", () =>
       this.doc.send(new TransactWriteCommand({ TransactItems })),
     );
-    if (failed?.[1] && !failed[0])
+    if (notification && failed?.[1] && !failed[0])
       throw new ChangeStoreError("The outbox already holds a notification for this change version.");
     return failed === undefined;
+  }
+
+  /** A consistent read of the connection's index entry (see {@link UpdateOptions.indexConnection}). */
+  async changeForConnection(connectionId: string): Promise<string | undefined> {
+    const item = await this.getItem("GetItem (connection)", connectionKey(connectionId));
+    return item ? decodeConnection(item).changeId : undefined;
   }
 
   /**

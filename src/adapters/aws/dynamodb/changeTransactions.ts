@@ -1,12 +1,18 @@
 /**
  * The TransactWriteItems inputs of the change store: a new change with its lock and key, and a change update
- * with the notification it calls for. Pure: the store sends them.
+ * with the notification it calls for and its connection's index entry. Pure: the store sends them.
  */
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { ChangeRecord } from "../../../domain/change/ChangeRecord.js";
 import type { Notification } from "../../../domain/change/notification.js";
 import type { ChangeClaims } from "../../../ports/ChangeStore.js";
-import { encodeChange, encodeIdempotency, encodeLock } from "./codec.js";
+import {
+  type ConnectionEntry,
+  encodeChange,
+  encodeConnection,
+  encodeIdempotency,
+  encodeLock,
+} from "./codec.js";
 import { encodeNotification } from "./notificationCodec.js";
 import { PK } from "./table.js";
 
@@ -58,14 +64,19 @@ export function createChangeItems(
   return items;
 }
 
-/** The change replaced if still at `expectedVersion`, and its notification added to the outbox. */
-export function updateWithNotificationItems(
+/**
+ * The change replaced if still at `expectedVersion`, with what goes with it: its notification added to the
+ * outbox (a new item: a second one for the same version is a bug), and the index entry of its AWS peering
+ * connection (overwritten: the change that observed the connection last is the one a CloudTrail event about
+ * it concerns). Positions: the change first, then the notification when there is one.
+ */
+export function updateChangeItems(
   tableName: string,
   next: ChangeRecord,
   expectedVersion: number,
-  notification: Notification,
+  extras: { notification?: Notification | undefined; connection?: ConnectionEntry | undefined },
 ): TransactItems {
-  return [
+  const items: TransactItems = [
     {
       Put: {
         TableName: tableName,
@@ -75,13 +86,18 @@ export function updateWithNotificationItems(
         ExpressionAttributeValues: { ":expected": expectedVersion },
       },
     },
-    {
+  ];
+  if (extras.notification) {
+    items.push({
       Put: {
         TableName: tableName,
-        Item: encodeNotification(notification),
+        Item: encodeNotification(extras.notification),
         ConditionExpression: "attribute_not_exists(#pk)",
         ExpressionAttributeNames: { "#pk": PK },
       },
-    },
-  ];
+    });
+  }
+  if (extras.connection)
+    items.push({ Put: { TableName: tableName, Item: encodeConnection(extras.connection) } });
+  return items;
 }

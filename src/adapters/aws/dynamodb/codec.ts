@@ -8,8 +8,10 @@ import type {
   AtlasContainer,
   AtlasObservation,
   ChangeRecord,
+  PeerSideSummary,
   Transition,
 } from "../../../domain/change/ChangeRecord.js";
+import { RETENTION_SECONDS } from "../../../domain/change/lifecycle.js";
 import { operationOf } from "../../../domain/change/operations.js";
 import type { ReplyAddress } from "../../../domain/channels.js";
 import type { AtlasQuery } from "../../../domain/peering/request.js";
@@ -18,6 +20,7 @@ import type { IdempotencyEntry, PeerLockHolder } from "../../../ports/ChangeStor
 import { ChangeStoreError } from "../../../ports/ChangeStore.js";
 import {
   changeKey,
+  connectionKey,
   DUE_AT,
   DUE_PARTITION,
   DUE_PK,
@@ -77,6 +80,10 @@ export function decodeChange(item: Item): ChangeRecord {
     ...optional("nextCheckAt", read.optionalNumber("nextCheckAt")),
     ...optional("leaseUntil", read.optionalNumber("leaseUntil")),
     deadline: read.number("deadline"),
+    // The acceptance window (expiry.ts) is a nested map of numbers, text and a list of hours.
+    ...optional("acceptance", read.optionalMap("acceptance") as ChangeRecord["acceptance"]),
+    // The gateway's last run on the peer's AWS side: a map of text and numbers (peerSide.ts).
+    ...optional("peerSide", peerSideOf(read.optionalMap("peerSide"))),
     history: read.list("history") as Transition[],
     createdAt: read.number("createdAt"),
     updatedAt: read.number("updatedAt"),
@@ -112,6 +119,35 @@ export function decodeIdempotency(item: Item): IdempotencyEntry {
   };
 }
 
+/** The index entry of an AWS peering connection (`pcx-…`): the change that last observed it. */
+export interface ConnectionEntry {
+  connectionId: string;
+  changeId: string;
+  /** Epoch seconds (TTL): as long as the change itself can be kept (its deadline, then the retention). */
+  expiresAt: number;
+}
+
+/** The entry pointing `change.atlas.connectionId` at `change`, or undefined when it observed no connection. */
+export function connectionEntryOf(change: ChangeRecord): ConnectionEntry | undefined {
+  const connectionId = change.atlas.connectionId;
+  if (connectionId === undefined || connectionId === "") return undefined;
+  const expiresAt = Math.ceil(change.deadline / 1000) + RETENTION_SECONDS;
+  return { connectionId, changeId: change.id, expiresAt };
+}
+
+export function encodeConnection(entry: ConnectionEntry): Item {
+  return { ...connectionKey(entry.connectionId), ...entry };
+}
+
+export function decodeConnection(item: Item): ConnectionEntry {
+  const read = fieldReader(item, "connection");
+  return {
+    connectionId: read.string("connectionId"),
+    changeId: read.string("changeId"),
+    expiresAt: read.number("expiresAt"),
+  };
+}
+
 /** `{ [key]: value }`, or nothing when the value is absent (exactOptionalPropertyTypes: never `undefined`). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
@@ -141,6 +177,13 @@ const isString = (value: unknown): value is string => typeof value === "string";
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isMap = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The peer-side summary, when it has its pcx and outcome (a malformed one is dropped: the next run rewrites it). */
+function peerSideOf(map: Record<string, unknown> | undefined): PeerSideSummary | undefined {
+  return typeof map?.pcxId === "string" && typeof map.outcome === "string" && typeof map.at === "number"
+    ? (map as unknown as PeerSideSummary)
+    : undefined;
+}
 
 /** The peer's container, if it was read: a map with a text `id` (records written before it was kept have none). */
 function containerOf(map: Record<string, unknown> | undefined): AtlasContainer | undefined {

@@ -53,6 +53,9 @@ export function decodeNotification(item: Item): Notification {
     changeId: string("changeId"),
     version: number("version"),
     view: view as ChangeView,
+    ...(typeof item.warning === "object" && item.warning !== null
+      ? { warning: item.warning as NonNullable<Notification["warning"]> }
+      : {}),
     pending: pending as NotificationTarget[],
     revision: number("revision"),
     attempts: number("attempts"),

@@ -7,7 +7,9 @@
  * - peering lock `LOCK#<groupId>#<peerId>` / `LOCK`: `changeId`, `since`;
  * - idempotency key `IDEM#<callerId>#<key>` / `IDEM`: `bodyHash`, `changeId`, `expiresAt`;
  * - notification `NOTIFY#<changeId>` / `NOTIFY#<version, 10 digits>`: the outbox (see notificationCodec.ts),
- *   in the `due` index under `NOTIFY` by `dueAt` until delivered.
+ *   in the `due` index under `NOTIFY` by `dueAt` until delivered;
+ * - connection `PCX#<pcx-id>` / `PCX`: `changeId`, `expiresAt`: the change that last observed that AWS peering
+ *   connection, so a CloudTrail event naming the `pcx-…` finds its change with one GetItem, never a scan.
  *
  * `expiresAt` (epoch seconds) is the TTL attribute of every kind that expires.
  */
@@ -50,6 +52,11 @@ export function lockKey(groupId: string, peerId: string): ItemKey {
 /** The key of a notification in the outbox: one per announced (change, version). */
 export function notificationKey(changeId: string, version: number): ItemKey {
   return { [PK]: `NOTIFY#${changeId}`, [SK]: `NOTIFY#${String(version).padStart(10, "0")}` };
+}
+
+/** The key of an AWS peering connection's index entry (see {@link ConnectionEntry} in codec.ts). */
+export function connectionKey(connectionId: string): ItemKey {
+  return { [PK]: `PCX#${connectionId}`, [SK]: "PCX" };
 }
 
 /** The `due` index partition of undelivered notifications (changes use {@link DUE_PARTITION}). */
