@@ -123,8 +123,10 @@ function reportDetails(
     patchesPerChange: f.patches.details,
     refusedHour: f.refused.details,
     callbackDelay: f.callbacks.details,
+    rateBudget: f.rateBudget.details,
     ...(comparison ? { comparison } : {}),
     atlasCalls: { sourceLevel: true, ...s.atlasCalls.details },
+    acceptanceEvent: { sourceLevel: true, ...s.acceptanceEvent.details },
     secrets: { sourceLevel: true, ...s.secrets.details },
   };
 }

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { benchAcceptanceEvent } from "./acceptanceEvent.js";
 import type { Variant } from "./artefact.js";
 import { benchAtlasCalls } from "./atlasCalls.js";
 import { type CallbackRun, startCallbackDelay } from "./callbackDelay.js";
@@ -9,6 +10,7 @@ import { benchColdImport } from "./coldImport.js";
 import { loadedModules, type ModulesResult } from "./modules.js";
 import { benchOverhead } from "./overhead.js";
 import { benchPatchesPerChange } from "./patchesPerChange.js";
+import { benchRateBudget } from "./rateBudget.js";
 import { benchRefusedHour } from "./refusedHour.js";
 import type { Figure } from "./report.js";
 import { Rig } from "./rig.js";
@@ -37,11 +39,13 @@ export interface FollowUpSections {
   patches: Awaited<ReturnType<typeof benchPatchesPerChange>>;
   refused: Awaited<ReturnType<typeof benchRefusedHour>>;
   callbacks: CallbackDelayResult;
+  rateBudget: Awaited<ReturnType<typeof benchRateBudget>>;
 }
 
 /** §5, on the TypeScript source with a simulated clock. */
 export interface SourceLevelSections {
   atlasCalls: ReturnType<typeof benchAtlasCalls>;
+  acceptanceEvent: ReturnType<typeof benchAcceptanceEvent>;
   secrets: Awaited<ReturnType<typeof benchSecrets>>;
 }
 
@@ -104,6 +108,18 @@ export function runFollowUp(primary: Variant, log: Log): Promise<FollowUpSection
     });
     const counted = await countWhileCallbacksWait(rig, callbackRun, log);
     return { ...counted, callbacks: await callbackRun.finish() };
+  }).then(async (followUp) => ({ ...followUp, rateBudget: await runRateBudget(primary, log) }));
+}
+
+/** §7 on stand-ins of its own per run: the simulator must start with the token bucket and the 50 peers. */
+function runRateBudget(primary: Variant, log: Log) {
+  log("50 changes in flight against a 10/5 Atlas bucket, ATLAS_RATE_BUDGET=off then as packaged…");
+  return benchRateBudget(primary, {
+    changes: 50,
+    rateLimit: "10/5/0.5",
+    httpEnvironments: 10,
+    recheckEnvironments: 5,
+    timeoutMs: 90_000,
   });
 }
 
@@ -133,8 +149,9 @@ async function countWhileCallbacksWait(rig: Rig, callbackRun: CallbackRun, log: 
 export async function runSourceLevel(log: Log): Promise<SourceLevelSections> {
   log("source-level, simulated clock: Atlas calls per settled change, Secrets Manager cache…");
   const atlasCalls = benchAtlasCalls();
+  const acceptanceEvent = benchAcceptanceEvent();
   const secrets = await benchSecrets();
-  return { atlasCalls, secrets };
+  return { atlasCalls, acceptanceEvent, secrets };
 }
 
 /** Every figure, in the table's order; the source-level ones labelled so, secondary to the artefact's. */
@@ -147,7 +164,9 @@ export function figuresOf(a: ArtefactSections, f: FollowUpSections, s: SourceLev
     ...f.patches.figures,
     ...f.refused.figures,
     ...f.callbacks.figures,
+    ...f.rateBudget.figures,
     ...s.atlasCalls.figures.map(sourceLevel),
+    ...s.acceptanceEvent.figures.map(sourceLevel),
     ...s.secrets.figures.map(sourceLevel),
   ];
 }

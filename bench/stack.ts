@@ -130,6 +130,9 @@ function endpointsOf({ secrets, dynamo, scheduler, bus, sim }: StandIns): Record
     AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
     ATLAS_BASE_URL: sim.url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    // The bench times the gateway, not the per-caller change limit: its one caller sends hundreds of changes.
+    RATE_LIMIT_PER_MINUTE: "6000",
+    RATE_LIMIT_BURST: "1000",
   };
 }
 

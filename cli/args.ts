@@ -26,7 +26,7 @@ export type Action =
   | { kind: "watch"; id: string; wait: WaitOptions }
   | { kind: "list"; query: ListQuery; all: boolean }
   | { kind: "cancel"; id: string }
-  | { kind: "peers-list"; groupId: string; query: PeerListQuery }
+  | { kind: "peers-list"; query: PeerListQuery }
   | { kind: "peers-get"; groupId: string; peerId: string }
   | { kind: "audit"; query: AuditQuery; all: boolean };
 
@@ -55,7 +55,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, Options>> = {
   watch: { interval: str, timeout: str },
   list: { group: str, peer: str, state: str, limit: str, cursor: str, all: bool },
   cancel: {},
-  "peers list": { group: str, provider: str, page: str, limit: str },
+  "peers list": { group: str, provider: str, q: str, find: str },
   "peers get": { group: str, peer: str },
   audit: { group: str, since: str, limit: str, cursor: str, all: bool },
 };
@@ -177,12 +177,13 @@ function peersList(values: Values, positionals: string[], env: Env): Action {
   if (providerName !== undefined && !["AWS", "AZURE", "GCP"].includes(providerName)) {
     throw new UsageError("--provider must be AWS, AZURE or GCP", command);
   }
-  const query: PeerListQuery = defined({
-    providerName,
-    pageNum: positiveInteger(values.page, "--page", command),
-    itemsPerPage: positiveInteger(values.limit, "--limit", command),
-  });
-  return { kind: "peers-list", groupId: requireGroup(values, env, command), query };
+  const [q, find] = [text(values.q), text(values.find)];
+  if (q !== undefined && find !== undefined) throw new UsageError("give --q or --find, not both", command);
+  const query: PeerListQuery = {
+    groupId: requireGroup(values, env, command),
+    ...defined({ q: q ?? find, provider: providerName }),
+  };
+  return { kind: "peers-list", query };
 }
 
 function peersGet(values: Values, positionals: string[], env: Env): Action {

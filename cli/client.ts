@@ -1,4 +1,5 @@
 import { signRequest } from "../src/access/signature.js";
+import type { InventoryAnswer } from "../src/channels/common/inventoryAnswer.js";
 import type { ChangeView } from "../src/domain/change/view.js";
 import type { ChangeState } from "../src/domain/peering/status.js";
 import type { AuditQuery, Auth, ListQuery, PeerListQuery } from "./args.js";
@@ -104,13 +105,11 @@ export class GatewayClient {
     return expectPage(await this.request("GET", `/v1/audit?${queryString(query)}`));
   }
 
-  /** Atlas's page of a project's peerings (`{results, totalCount, links}`), through the drop-in read. */
-  async listPeers(groupId: string, query: PeerListQuery): Promise<Record<string, unknown>> {
-    const search = queryString(query);
-    const path = `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/peers${search ? `?${search}` : ""}`;
-    const answer = await this.request("GET", path, undefined, { accept: ATLAS_ACCEPT });
-    if (!isRecord(answer) || !Array.isArray(answer.results)) throw unexpected("a peer list without results");
-    return answer;
+  /** Every peering of a project across AWS, AZURE and GCP, with last changes and next steps (`GET /v1/peerings`). */
+  async listPeerings(query: PeerListQuery): Promise<InventoryAnswer> {
+    const answer = await this.request("GET", `/v1/peerings?${queryString(query)}`);
+    if (!isRecord(answer) || !Array.isArray(answer.items)) throw unexpected("an inventory without items");
+    return answer as unknown as InventoryAnswer;
   }
 
   /** One peering as Atlas has it, through the drop-in read. */

@@ -109,7 +109,7 @@ function run(command: Extract<Command, { connection: unknown }>, context: Comman
     case "cancel":
       return cancel(command.id, context);
     case "peers-list":
-      return peersList(command.groupId, command.query, context);
+      return peersList(command.query, context);
     case "peers-get":
       return peersGet(command.groupId, command.peerId, context);
     case "audit":

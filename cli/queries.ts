@@ -15,11 +15,11 @@ export interface ListQuery {
   cursor?: string;
 }
 
-/** Atlas's paging of `peers list` (`pageNum`, `itemsPerPage`) and whose peerings to list. */
+/** The project of `peers list`, an id to find a peering by (`--q`/`--find`), and whose peerings to list. */
 export interface PeerListQuery {
-  providerName?: string;
-  pageNum?: number;
-  itemsPerPage?: number;
+  groupId: string;
+  q?: string;
+  provider?: string;
 }
 
 /** Filters for `audit`. */

@@ -57,7 +57,7 @@ Commands:
   watch <id>       follow a change live until it ends
   list             list a project's changes, newest first
   cancel <id>      stop following a change that has not ended
-  peers list       list a project's peering connections as Atlas has them
+  peers list       list a project's peerings (AWS, AZURE, GCP) with last changes, or find one by an id
   peers get        show one peering connection as Atlas has it
   audit            a project's audit trail, newest first
   help [command]   show help for a command
@@ -127,17 +127,18 @@ stops following the change.
 
 ${TAIL}`;
 
-const PEERS_USAGE = `Usage: peering-gateway peers list --group <id> [--provider AWS|AZURE|GCP] [--page <n>] [--limit <n>]
+const PEERS_USAGE = `Usage: peering-gateway peers list --group <id> [--q <id> | --find <id>] [--provider AWS|AZURE|GCP]
        peering-gateway peers get --group <id> --peer <id>
 
-Read peering connections as Atlas has them, through the gateway's drop-in reads
-(GET /api/atlas/v2/groups/{groupId}/peers[/{peerId}]): Atlas's own bodies, paged as Atlas pages them.
+peers list: every peering of the project across AWS, AZURE and GCP (GET /v1/peerings), with Atlas's status,
+the last change through the gateway, the next step and the Terraform import id (PROJECTID-PEERID-PROVIDER).
+peers get: one peering as Atlas has it, through the drop-in read (GET /api/atlas/v2/groups/{groupId}/peers/{peerId}).
 
   --group <id>              Atlas project (group) id
   --peer <id>               the peering connection (peers get)
-  --provider <name>         whose peerings to list (Atlas's default: AWS)
-  --page <n>                page number, from 1 (Atlas's pageNum)
-  --limit <n>               peerings per page, 1-500 (Atlas's itemsPerPage)
+  --q, --find <id>          only peerings one of whose ids contains this, ignoring case: pcx-..., vpc-...,
+                            the Atlas peer id, a VNet or GCP network name, an account or project id
+  --provider <name>         only this provider's peerings
 
 ${TAIL}`;
 

@@ -1,3 +1,4 @@
+import type { LocalPeerAccounts } from "./peerAccounts.js";
 import { LOCAL_EVENT_SOURCE, LOCAL_SLACK_TEAM, type LocalStack } from "./stack.js";
 
 /** What `npm start` prints: where things are, the dev token, the demo peers and a curl to try. */
@@ -12,7 +13,15 @@ export function banner(stack: LocalStack): string {
     for (const [name, peer] of Object.entries(demo.peers)) {
       lines.push(`  ${name.toUpperCase().padEnd(5)} peer ${peer.peerId}  container ${peer.containerId}`);
     }
+    const other = demo.awsOtherAccount;
+    if (other) {
+      lines.push(
+        `  AWS   peer ${other.peerId}  container ${other.containerId}  (in another AWS account, ${other.awsAccountId})`,
+      );
+    }
     lines.push(...simulatorModes(stack.simulator));
+    if (stack.peerAccounts)
+      lines.push("", ...peerAccountLines(stack.peerAccounts, stack.devToken !== undefined));
   } else {
     lines.push("Forwarding to the Atlas named by ATLAS_BASE_URL.");
   }
@@ -55,11 +64,30 @@ function simulatorModes(simulator: NonNullable<LocalStack["simulator"]>): string
   if (!simulator.autoAccept) {
     lines.push(
       "Peers wait in PENDING_ACCEPTANCE (AWS) / WAITING_FOR_USER (GCP) until accepted (ATLAS_SIM_AUTO_ACCEPT=false):",
-      `  curl -sS -X POST ${simulator.url}/__sim/peers/${simulator.demo.peers.aws.peerId}/accept   (the AWS peer)`,
+      "AWS peers in their AWS account (below); any peer at once on Atlas's side, e.g. the GCP peer:",
+      `  curl -sS -X POST ${simulator.url}/__sim/peers/${simulator.demo.peers.gcp.peerId}/accept`,
     );
   }
   if (simulator.stateFile) lines.push(`Simulator state kept in ${simulator.stateFile}`);
   return lines;
+}
+
+/**
+ * The peers' AWS accounts (the EC2/STS emulator): which one the gateway accepts in, and the command a person
+ * runs in the other (any secret signs: the emulator checks who signed, not the signature).
+ */
+function peerAccountLines(accounts: LocalPeerAccounts, devRegistry: boolean): string[] {
+  const { url, accepting, person } = accounts;
+  const gateway = devRegistry
+    ? `  account ${accepting.accountId}: the gateway accepts Atlas's requests and adds the routes itself (role ${accepting.roleArn}, in the dev registry's awsAccounts)`
+    : `  the gateway accepts in the accounts of GATEWAY_CALLERS_FILE's awsAccounts; the emulator knows the role ${accepting.roleArn} only`;
+  return [
+    `Peers' AWS accounts: EC2/STS emulator on ${url}  (AWS_ENDPOINT_URL_EC2/_STS of the functions; an accept there moves the Atlas peer on)`,
+    gateway,
+    `  account ${person.accountId} (peer ${person.peerId}) has no role: its change waits for a person, who accepts with`,
+    `    AWS_ACCESS_KEY_ID=${person.accessKeyId} AWS_SECRET_ACCESS_KEY=local aws ec2 accept-vpc-peering-connection --region ${person.region} --endpoint-url ${url} --vpc-peering-connection-id <pcx>`,
+    "    (<pcx>: the change's atlas.connectionId; the accept's CloudTrail event reaches the gateway at once)",
+  ];
 }
 
 /** Where the local stand-ins of AWS listen, what they hold, and how to point the AWS CLI at one. */
@@ -99,13 +127,14 @@ function tokenText(stack: LocalStack): string {
 function tryItCurl(stack: LocalStack): string {
   const demo = stack.simulator?.demo;
   const aws = demo?.peers.aws;
+  // The demo AWS peer's own account and VPC: the gateway accepts Atlas's new request there by itself.
   const body = {
     providerName: "AWS",
-    accepterRegionName: "us-east-1",
-    awsAccountId: "123456789012",
+    accepterRegionName: aws?.accepterRegionName,
+    awsAccountId: aws?.awsAccountId,
     containerId: aws?.containerId,
     routeTableCidrBlock: "10.9.0.0/21",
-    vpcId: "vpc-0123456789abcdef0",
+    vpcId: aws?.vpcId,
   };
   return [
     `curl -sS -i -X PATCH '${stack.gatewayUrl}/api/atlas/v2/groups/${demo?.groupId}/peers/${aws?.peerId}' \\`,

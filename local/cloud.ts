@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   atlas: LocalAtlas;
   /** The callers registry, as the JSON text the callers secret holds. */
   callers: string;
+  /** The project policy, as the JSON text the policy secret holds; absent: no secret, so no policy. */
+  policy?: string;
   /** The Slack app's signing secret (stored as `{"signingSecret": …}`). */
   slackSigningSecret: string;
   cadence: CadencePolicy;
@@ -39,6 +41,8 @@ export interface LocalCloudOptions {
   logLevel?: string;
   /** What a schedule invokes when it fires (the local stack: the recheck function). */
   onFire: (schedule: EmulatedSchedule) => Promise<void>;
+  /** The peers' AWS accounts (the EC2/STS emulator): where the peer side's STS and EC2 calls go. */
+  peerAccountsUrl?: string;
 }
 
 /** The emulated AWS account the local functions run against. */
@@ -57,6 +61,7 @@ export interface LocalCloud {
   names: {
     atlasSecret: string;
     callersSecret: string;
+    policySecret: string;
     slackSecret: string;
     cursorSecret: string;
     table: string;
@@ -95,6 +100,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const names = {
     atlasSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/atlas`,
     callersSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/callers`,
+    policySecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/policy`,
     slackSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/slack`,
     cursorSecret: `${LOCAL_SERVICE}/${LOCAL_STAGE}/cursor-key`,
     // The name the local stack always used, so an existing GATEWAY_DATA_DIR keeps its changes.
@@ -116,6 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           secrets: {
             [names.atlasSecret]: JSON.stringify(atlasSecret(options.atlas)),
             [names.callersSecret]: options.callers,
+            ...(options.policy === undefined ? {} : { [names.policySecret]: options.policy }),
             [names.slackSecret]: JSON.stringify({ signingSecret: options.slackSigningSecret }),
             // Generated per start, as the stack generates one per stage: an earlier run's cursors are refused.
             [names.cursorSecret]: JSON.stringify({ key: randomBytes(32).toString("base64url") }),
@@ -136,6 +143,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(options.logLevel ? { POWERTOOLS_LOG_LEVEL: options.logLevel } : {}),
       ATLAS_SECRET_ID: names.atlasSecret,
       CALLERS_SECRET_ID: names.callersSecret,
+      // Always set, as the template sets it: the secret exists only with GATEWAY_POLICY_FILE.
+      POLICY_SECRET_ID: names.policySecret,
       SLACK_SIGNING_SECRET_ID: names.slackSecret,
       CURSOR_SECRET_ID: names.cursorSecret,
       ATLAS_BASE_URL: options.atlas.baseUrl,
@@ -170,6 +179,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      ...(options.peerAccountsUrl === undefined
+        ? {}
+        : { AWS_ENDPOINT_URL_EC2: options.peerAccountsUrl, AWS_ENDPOINT_URL_STS: options.peerAccountsUrl }),
     };
     return {
       region,

@@ -1,8 +1,10 @@
+import type { DriftReport } from "../src/domain/change/driftReport.js";
 import type { ChangeView } from "../src/domain/change/view.js";
 import type { ChangeRejection } from "../src/ports/ChangeNotifications.js";
 import {
   CHANGE_EVENT_DETAIL_TYPE,
   CHANGE_EVENT_SOURCE,
+  DRIFTED_DETAIL_TYPE,
   REJECTED_DETAIL_TYPE,
 } from "../src/ports/ChangeNotifications.js";
 import type { DeliveredEvent } from "./aws/eventBridge.js";
@@ -20,7 +22,16 @@ interface PublishedEventBase {
  */
 export type PublishedChangeEvent =
   | (PublishedEventBase & { detailType: typeof CHANGE_EVENT_DETAIL_TYPE; detail: ChangeView })
-  | (PublishedEventBase & { detailType: typeof REJECTED_DETAIL_TYPE; detail: ChangeRejection });
+  | (PublishedEventBase & { detailType: typeof REJECTED_DETAIL_TYPE; detail: ChangeRejection })
+  | (PublishedEventBase & { detailType: typeof DRIFTED_DETAIL_TYPE; detail: DriftedEventDetail });
+
+/** A `Peering Drifted` event's detail: the drift (without its internal signature) and who to tell. */
+export type DriftedEventDetail = Omit<DriftReport, "signature"> & {
+  callerId: string;
+  correlationId: string;
+  notificationId: string;
+  version: number;
+};
 
 /**
  * The gateway's own event among what was put on a bus: a `Peering Change State Changed` or `Peering Change
@@ -36,6 +47,8 @@ export function toPublishedEvent(
     return { ...base, detailType, detail: event.detail as ChangeView };
   if (detailType === REJECTED_DETAIL_TYPE)
     return { ...base, detailType, detail: event.detail as ChangeRejection };
+  if (detailType === DRIFTED_DETAIL_TYPE)
+    return { ...base, detailType, detail: event.detail as DriftedEventDetail };
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { createLogger } from "../src/observability/logger.js";
-import { CHANGE_EVENT_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
+import { CHANGE_EVENT_DETAIL_TYPE, DRIFTED_DETAIL_TYPE } from "../src/ports/ChangeNotifications.js";
 import type { PublishedChangeEvent } from "./publishedEvents.js";
 import { booleanFromEnv, integerFromEnv } from "./simulator/env.js";
 import type { LocalStackOptions } from "./stack.js";
@@ -8,11 +8,11 @@ import type { LocalStackOptions } from "./stack.js";
  * `npm start`'s settings, read from the environment (here rather than in start.ts, so tests can start the
  * stack exactly as `npm start` would without running it). Environment: PORT (3000), ATLAS_SIM_PORT (3001),
  * ATLAS_SIM_STEP_MS (2000), GATEWAY_DEV_TOKEN, ATLAS_SIM_AUTO_ACCEPT (true), SLACK_SIGNING_SECRET,
- * GATEWAY_CALLERS_FILE, GATEWAY_DATA_DIR (keep changes and the simulator's peers across restarts),
+ * GATEWAY_CALLERS_FILE, GATEWAY_POLICY_FILE (the project policy), GATEWAY_DATA_DIR (keep changes and the simulator's peers across restarts),
  * RECHECK_DELAY_SECONDS (2), RECHECK_HUMAN_WAIT_MAX_SECONDS (10), CHANGE_DEADLINE_HOURS (168), LOG_LEVEL
- * (WARN), POWERTOOLS_DEV (pretty-printed logs), ATLAS_BASE_URL + ATLAS_PUBLIC_KEY + ATLAS_PRIVATE_KEY, or
- * ATLAS_BASE_URL + ATLAS_CLIENT_ID + ATLAS_CLIENT_SECRET (forward to a real Atlas with API keys or a service
- * account).
+ * (WARN), DRIFT_CHECK_SECONDS (30), POWERTOOLS_DEV (pretty-printed logs), ATLAS_BASE_URL + ATLAS_PUBLIC_KEY +
+ * ATLAS_PRIVATE_KEY, or ATLAS_BASE_URL + ATLAS_CLIENT_ID + ATLAS_CLIENT_SECRET (forward to a real Atlas with
+ * API keys or a service account).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   const options: LocalStackOptions = {
@@ -29,9 +29,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     },
     onEvent: eventLogger(env),
   };
+  if (env.DRIFT_CHECK_SECONDS) options.driftCheckSeconds = Number(env.DRIFT_CHECK_SECONDS);
   if (env.GATEWAY_DEV_TOKEN) options.devToken = env.GATEWAY_DEV_TOKEN;
   if (env.SLACK_SIGNING_SECRET) options.slackSigningSecret = env.SLACK_SIGNING_SECRET;
   if (env.GATEWAY_CALLERS_FILE) options.callersFile = env.GATEWAY_CALLERS_FILE;
+  if (env.GATEWAY_POLICY_FILE) options.policyFile = env.GATEWAY_POLICY_FILE;
   if (env.GATEWAY_DATA_DIR) options.dataDir = env.GATEWAY_DATA_DIR;
   if (env.ATLAS_BASE_URL) options.atlas = atlasFromEnv(env.ATLAS_BASE_URL.replace(/\/+$/, ""), env);
   return options;
@@ -84,6 +86,10 @@ function eventFields(event: PublishedChangeEvent): Record<string, unknown> {
     const { id, state, nextAction } = event.detail;
     return { detailType: event.detailType, changeId: id, state, ...(nextAction ? { nextAction } : {}) };
   }
+  if (event.detailType === DRIFTED_DETAIL_TYPE) {
+    const { groupId, peerId, lastChangeId, atlasStatus, fields } = event.detail;
+    return { detailType: event.detailType, groupId, peerId, lastChangeId, atlasStatus, fields };
+  }
   const { event: rejected, errors } = event.detail;
   return { detailType: event.detailType, rejectedEvent: rejected, errors };
 }
@@ -93,6 +99,13 @@ function describeEvent(event: PublishedChangeEvent): string {
   if (event.detailType === CHANGE_EVENT_DETAIL_TYPE) {
     const { id, state, nextAction } = event.detail;
     return nextAction ? `${id} ${state} — ${nextAction}` : `${id} ${state}`;
+  }
+  if (event.detailType === DRIFTED_DETAIL_TYPE) {
+    const { peerId, atlasStatus, fields, lastChangeId } = event.detail;
+    const differ = fields.map(
+      (f) => `${f.field} ${JSON.stringify(f.actual)} (was ${JSON.stringify(f.expected)})`,
+    );
+    return `peer ${peerId} drifted from ${lastChangeId}: ${[...differ, `Atlas ${atlasStatus}`].join(", ")}`;
   }
   const { event: rejected, reason, errors } = event.detail;
   const which = `${rejected.id ?? "(no id)"} from ${rejected.source ?? "(no source)"}: ${reason}`;

@@ -1,24 +1,36 @@
+import type { InventoryItem } from "../../src/domain/change/inventory.js";
 import type { PeerListQuery } from "../args.js";
-import { ExitCode, formatJson, table } from "../format.js";
+import { ExitCode, formatJson, shortTime, table } from "../format.js";
 import type { CommandContext } from "../main.js";
 
 /**
- * `peers list`: a project's peerings as Atlas has them (the drop-in read passes Atlas's page through), as a
- * table with the paging Atlas answered; `--json` prints Atlas's body unchanged.
+ * `peers list`: every peering of the project across AWS, AZURE and GCP (`GET /v1/peerings`) as a table (id,
+ * provider, Atlas's status, network, last change, Terraform import id), then each next step; a provider the
+ * gateway could not read is named on stderr. `--json` prints the gateway's answer unchanged.
  */
-export async function peersList(groupId: string, query: PeerListQuery, context: CommandContext) {
-  const page = await context.client.listPeers(groupId, query);
+export async function peersList(query: PeerListQuery, context: CommandContext) {
+  const inventory = await context.client.listPeerings(query);
   if (context.json) {
-    context.io.stdout(formatJson(page));
+    context.io.stdout(formatJson(inventory));
     return ExitCode.ok;
   }
-  const results = (page.results as unknown[]).filter(isRecord);
-  if (results.length === 0) context.io.stdout(`No peerings in project ${groupId} on this page.\n`);
-  else context.io.stdout(table([["ID", "PROVIDER", "STATUS", "NETWORK", "CIDR"], ...results.map(peerRow)]));
-  const pageNum = query.pageNum ?? 1;
-  const total = typeof page.totalCount === "number" ? ` of ${page.totalCount}` : "";
-  const next = hasNextLink(page) ? `; more: add --page ${pageNum + 1}` : "";
-  context.io.stderr(`Page ${pageNum}: ${results.length}${total} peering(s)${next}\n`);
+  const { items, groupId } = inventory;
+  const found = query.q === undefined ? "" : ` with an id containing "${query.q}"`;
+  if (items.length === 0) context.io.stdout(`No peerings in project ${groupId}${found}.\n`);
+  else {
+    const header = ["ID", "PROVIDER", "STATUS", "NETWORK", "LAST CHANGE", "IMPORT ID"];
+    context.io.stdout(table([header, ...items.map(peeringRow)]));
+    const steps = items.filter((item) => item.nextAction !== undefined);
+    for (const item of steps) context.io.stdout(`\nNext for ${item.peerId}: ${item.nextAction}\n`);
+  }
+  for (const error of inventory.errors ?? []) {
+    const code = error.code === undefined ? "" : ` ${error.code}`;
+    context.io.stderr(
+      `${error.provider} peerings could not be read (${error.status}${code}): ${error.detail}\n`,
+    );
+  }
+  if (inventory.truncated) context.io.stderr("More peerings exist than one answer holds.\n");
+  context.io.stderr(`${items.length} peering(s)${found}\n`);
   return ExitCode.ok;
 }
 
@@ -38,25 +50,24 @@ export async function peersGet(groupId: string, peerId: string, context: Command
   return ExitCode.ok;
 }
 
-/** ID, provider, status and the customer's network, from whichever fields the provider uses. */
-function peerRow(peer: Record<string, unknown>): string[] {
+/** Id, provider, Atlas's status, the customer's network (and pcx), the last change, the import id. */
+function peeringRow(item: InventoryItem): string[] {
   const pick = (...keys: string[]) => {
-    for (const key of keys) if (typeof peer[key] === "string" && peer[key]) return peer[key] as string;
+    for (const key of keys) {
+      const value = item.settings[key];
+      if (typeof value === "string" && value) return value;
+    }
     return "";
   };
+  const status = item.atlas.status ?? "";
+  const network = [pick("vpcId", "vnetName", "networkName"), item.atlas.connectionId ?? ""].filter(Boolean);
+  const last = item.lastChange;
   return [
-    pick("id"),
-    pick("providerName") || "AWS",
-    pick("statusName", "status"),
-    pick("vpcId", "vnetName", "networkName"),
-    pick("routeTableCidrBlock"),
+    item.peerId,
+    item.provider,
+    item.atlas.error ? `${status} (${item.atlas.error})` : status,
+    network.join(" "),
+    last === undefined ? "-" : `${last.state} ${shortTime(last.updatedAt)} ${last.callerId}`,
+    item.importId,
   ];
-}
-
-function hasNextLink(page: Record<string, unknown>): boolean {
-  return Array.isArray(page.links) && page.links.some((link) => isRecord(link) && link.rel === "next");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -58,6 +58,11 @@ export interface EventBridgeEmulator extends EmulatorHandle {
   addRule(rule: EmulatedRule): void;
   /** Every entry of the next `n` PutEvents calls is refused (HTTP 200, `ErrorCode: InternalFailure`). */
   failNextPuts(n: number): void;
+  /**
+   * An event AWS itself puts on a bus (default: `default`), kept as it is, its account and region included:
+   * CloudTrail's record of a call on the caller account's default bus, or a peer account's rule forwarding it.
+   */
+  putFromAws(event: TargetEvent, eventBusName?: string): void;
   /** Resolves once every delivery to rule targets started so far has ended. */
   settled(): Promise<void>;
 }
@@ -89,6 +94,11 @@ export async function startEventBridgeEmulator(options: EmulatorOptions = {}): P
     addRule: (rule) => bus.addRule(rule),
     failNextPuts: (n) => {
       bus.failingPuts += n;
+    },
+    putFromAws: (event, eventBusName) => {
+      const taken = { ...event, eventBusName: busNameOf(eventBusName) };
+      bus.published.push(taken);
+      setImmediate(() => bus.deliver([taken]));
     },
     settled: () => bus.settled(),
     close: server.close,

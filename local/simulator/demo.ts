@@ -35,7 +35,10 @@ export interface DemoGcpPeer {
   readonly networkName: string;
 }
 
-/** The demo project: its id, its three peers, and the extra AWS peers `ATLAS_SIM_DEMO_PEERS` asked for. */
+/**
+ * The demo project: its id, its three peers, the AWS peer in another account when asked for, and the extra
+ * AWS peers `ATLAS_SIM_DEMO_PEERS` asked for.
+ */
 export interface DemoProject {
   readonly groupId: string;
   readonly peers: {
@@ -43,6 +46,11 @@ export interface DemoProject {
     readonly azure: DemoAzurePeer;
     readonly gcp: DemoGcpPeer;
   };
+  /**
+   * An AWS peer in another AWS account (`otherAccountPeer`; the local stack has one): the gateway holds no role
+   * there, so its owner accepts Atlas's request by hand.
+   */
+  readonly awsOtherAccount?: DemoAwsPeer;
   /** More AWS peers in the same project and container (none by default), to rehearse many changes at once. */
   readonly awsPeers?: readonly DemoAwsPeer[];
 }
@@ -83,17 +91,29 @@ export const DEMO_PROJECT: DemoProject = Object.freeze({
   }),
 } as const);
 
+/** The AWS peer in another account: the demo AWS peer's container and region, its own account, VPC and pcx. */
+export const DEMO_OTHER_ACCOUNT_PEER: DemoAwsPeer = Object.freeze({
+  ...DEMO_PROJECT.peers.aws,
+  peerId: "5f1e2d3c4b5a69788796a5c4",
+  awsAccountId: "210987654321",
+  routeTableCidrBlock: "10.12.0.0/21",
+  vpcId: "vpc-0fedcba9876543210",
+  connectionId: "pcx-0b2c3d4e5f6071829",
+});
+
 /**
  * The demo project with `extraAwsPeers` more AWS peers (ids and route tables numbered, so a script can name
- * them: `GET /__sim/demo` lists them), all AVAILABLE in the demo AWS peer's container and region.
+ * them: `GET /__sim/demo` lists them), all AVAILABLE in the demo AWS peer's container and region, and with
+ * `otherAccount` the AWS peer in another account.
  */
-export function demoProject(extraAwsPeers: number): DemoProject {
+export function demoProject(extraAwsPeers: number, otherAccount = false): DemoProject {
   if (!Number.isInteger(extraAwsPeers) || extraAwsPeers < 0 || extraAwsPeers > MAX_DEMO_PEERS) {
     throw new Error(
       `ATLAS_SIM_DEMO_PEERS must be an integer from 0 to ${MAX_DEMO_PEERS}, got ${extraAwsPeers}`,
     );
   }
-  if (extraAwsPeers === 0) return DEMO_PROJECT;
+  const project = otherAccount ? { ...DEMO_PROJECT, awsOtherAccount: DEMO_OTHER_ACCOUNT_PEER } : DEMO_PROJECT;
+  if (extraAwsPeers === 0) return Object.freeze(project);
   const base = DEMO_PROJECT.peers.aws;
   const awsPeers = Array.from({ length: extraAwsPeers }, (_, index) => {
     const n = index + 1;
@@ -107,12 +127,13 @@ export function demoProject(extraAwsPeers: number): DemoProject {
       connectionId: `pcx-0e1f${hex.padStart(13, "0")}`,
     });
   });
-  return Object.freeze({ ...DEMO_PROJECT, awsPeers: Object.freeze(awsPeers) });
+  return Object.freeze({ ...project, awsPeers: Object.freeze(awsPeers) });
 }
 
-/** Every demo peer: the three of the demo project, then its extra AWS peers. */
+/** Every demo peer: the three of the demo project, the one in another account, then its extra AWS peers. */
 export function allDemoPeers(demo: DemoProject): Array<DemoAwsPeer | DemoAzurePeer | DemoGcpPeer> {
-  return [demo.peers.aws, demo.peers.azure, demo.peers.gcp, ...(demo.awsPeers ?? [])];
+  const other = demo.awsOtherAccount === undefined ? [] : [demo.awsOtherAccount];
+  return [demo.peers.aws, demo.peers.azure, demo.peers.gcp, ...other, ...(demo.awsPeers ?? [])];
 }
 
 /**

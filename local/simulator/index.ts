@@ -8,6 +8,7 @@ import { rehearsalFromEnv } from "./env.js";
 import { FaultQueue } from "./faults.js";
 import { TokenIssuer } from "./oauth.js";
 import { PeerStore } from "./peers.js";
+import { announcer, type PendingAwsPeering } from "./pendingAcceptance.js";
 import { parseRateLimit, RateLimits, type TokenBucketLimit } from "./rateLimit.js";
 import type { RecordedRequest } from "./recorder.js";
 import { createSimulatorServer, Delays } from "./server.js";
@@ -30,6 +31,7 @@ export type {
   ResetFaultSpec,
   StatusFaultSpec,
 } from "./faults.js";
+export { ATLAS_AWS_ACCOUNT_ID, type PeeringSideInfo, type PendingAwsPeering } from "./pendingAcceptance.js";
 export type { ErrorStateName, ProviderName } from "./progression.js";
 export type { TokenBucketLimit } from "./rateLimit.js";
 export type { RecordedRequest } from "./recorder.js";
@@ -86,6 +88,13 @@ export interface SimulatorOptions {
   demoPeers?: number;
   /** Unexpired tokens a service account may hold before the token endpoint answers 403; default 100 (Atlas's). */
   maxActiveTokens?: number;
+  /** Add the AWS peer in another account (`demo.awsOtherAccount`) to the demo project; default false. */
+  otherAccountPeer?: boolean;
+  /**
+   * Told once per request when an AWS peer reaches PENDING_ACCEPTANCE, during the read that first shows it:
+   * the pcx, the peer's VPC and Atlas's. The local stack puts the request into its EC2 emulator.
+   */
+  onPendingAcceptance?: (peering: PendingAwsPeering) => void;
 }
 
 /** A running simulator. */
@@ -169,9 +178,10 @@ export async function startAtlasSimulator(options: SimulatorOptions = {}): Promi
   const now = options.now ?? Date.now;
   const autoAccept = options.autoAccept ?? true;
   const fromEnv = rehearsalFromEnv(process.env);
-  const demo = demoProject(options.demoPeers ?? fromEnv.demoPeers);
+  const demo = demoProject(options.demoPeers ?? fromEnv.demoPeers, options.otherAccountPeer ?? false);
   const store = new PeerStore({ now, stepMs: options.stepMs ?? 2000, autoAccept }, demo);
   const containers = new ContainerStore();
+  store.onPendingAcceptance = announcer(options.onPendingAcceptance, containers);
   const stateFile = keepState(options.dataDir, store, containers);
   const queue = new FaultQueue();
   const rateLimit = new RateLimits(now, bucketOf(options.rateLimit ?? fromEnv.rateLimit));

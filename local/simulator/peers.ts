@@ -70,6 +70,13 @@ export class PeerStore {
   #peers = new Map<string, PeerRecord>();
   /** Told after every change, so the state can be kept (see stateFile.ts). */
   onChange: () => void = () => undefined;
+  /**
+   * Told once per pcx id, when a read first shows an AWS peer waiting for acceptance with it: the moment the
+   * request exists on the peer's AWS side (see `onPendingAcceptance` in index.ts). Told during that read, so
+   * whoever learns of the pcx from Atlas's answer finds the request already there.
+   */
+  onPendingAcceptance: (peer: PeerRecord, connectionId: string) => void = () => undefined;
+  readonly #announced = new Set<string>();
 
   constructor(clock: PeerClock, demo: DemoProject = DEMO_PROJECT) {
     this.#clock = clock;
@@ -131,9 +138,16 @@ export class PeerStore {
       pending !== null &&
       hasReached(peer.provider, peer.progression, "PENDING_ACCEPTANCE", time, this.#clock.stepMs)
     ) {
+      this.#announce(peer, pending);
       return pending;
     }
     return peer.connectionId;
+  }
+
+  #announce(peer: PeerRecord, connectionId: string): void {
+    if (this.#announced.has(connectionId) || this.status(peer) !== "PENDING_ACCEPTANCE") return;
+    this.#announced.add(connectionId);
+    this.onPendingAcceptance(peer, connectionId);
   }
 
   /** Merges validated changes, clears any failure and restarts the progression, as an Atlas PATCH does. */

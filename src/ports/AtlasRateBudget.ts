@@ -39,12 +39,17 @@ export class AtlasBudgetEmptyError extends GatewayError {
   readonly kind: ErrorKind = "unavailable";
   readonly code: string = "atlas-rate-budget";
   readonly title: string = "The gateway's Atlas rate budget is spent for now";
-  constructor(readonly retryAtMs: number) {
-    super(`Atlas budget empty: not sent, next token at ${new Date(retryAtMs).toISOString()}.`);
-  }
+  /**
+   * Whole seconds, at least 1, from when the budget said no (`decidedAt`, the client's clock) to the next
+   * token: the `Retry-After` of the 503 a caller gets, without the channel needing a clock of its own.
+   */
+  readonly retryAfterSeconds: number;
 
-  /** Whole seconds to wait, for a `Retry-After`. */
-  retryAfterSeconds(now: number): number {
-    return Math.max(1, Math.ceil((this.retryAtMs - now) / 1000));
+  constructor(
+    readonly retryAtMs: number,
+    decidedAt: number,
+  ) {
+    super(`Atlas budget empty: not sent, next token at ${new Date(retryAtMs).toISOString()}.`);
+    this.retryAfterSeconds = Math.max(1, Math.ceil((retryAtMs - decidedAt) / 1000));
   }
 }

@@ -1,3 +1,4 @@
+import type { DriftReport } from "../domain/change/driftReport.js";
 import type { ExpiryWarning } from "../domain/change/expiry.js";
 import type { ChangeView } from "../domain/change/view.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
@@ -10,7 +11,12 @@ export interface NotificationRef {
 }
 
 /** Which notification an event announces; with `warning`, an expiry warning rather than a state. */
-export type PublishedNotification = NotificationRef & { id: string; warning?: ExpiryWarning };
+export type PublishedNotification = NotificationRef & {
+  id: string;
+  warning?: ExpiryWarning;
+  /** A drift announcement (published as {@link DRIFTED_DETAIL_TYPE}) rather than a state. */
+  drift?: DriftReport;
+};
 
 /** Tells the world a change entered WAITING_FOR_USER or a terminal state (EventBridge in AWS). */
 export interface ChangeEventPublisher {
@@ -86,6 +92,13 @@ export class EventPublishError extends GatewayError {
  * Its detail names the change, project, peer, request, `acceptBy`, `hoursLeft` and the next action.
  */
 export const EXPIRING_DETAIL_TYPE = "Peering Change Expiring";
+
+/**
+ * The `detail-type` of a drift announcement: a peering the gateway last changed no longer holds what that
+ * change settled (a setting changed out of band, FAILED on its own, gone). Its detail is the DriftReport
+ * (project, peer, fields that differ, Atlas status, the last change id) with the notification's id.
+ */
+export const DRIFTED_DETAIL_TYPE = "Peering Drifted";
 
 /** The `detail-type` of the gateway's own re-drive of an undelivered notification (to its notify function). */
 export const NOTIFICATION_DUE_DETAIL_TYPE = "Peering Notification Due";

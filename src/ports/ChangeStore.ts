@@ -49,6 +49,11 @@ export interface UpdateOptions {
    * one): a CloudTrail event naming the `pcx-…` then finds it. Ignored when the change has no connection id.
    */
   indexConnection?: boolean;
+  /**
+   * The change has just SUCCEEDED: record it as its peering's drift baseline (see DriftStore.ts), overwriting
+   * the previous change's, in the same write, so no settled change goes unwatched.
+   */
+  settled?: boolean;
 }
 
 /** Durable storage of change requests. Every write is conditional; none is a blind overwrite. */

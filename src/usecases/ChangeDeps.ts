@@ -11,6 +11,7 @@ import type { ChangeRateLimiter, ChangeStore, NotificationOutbox } from "../port
 import type { CursorSealer } from "../ports/CursorSealer.js";
 import type { Logger } from "../ports/Logger.js";
 import type { PeerAccountSide } from "../ports/PeerAccountSide.js";
+import type { ProjectPolicySource } from "../ports/ProjectPolicySource.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 
 /** Everything the change use cases need, all behind ports. */
@@ -25,6 +26,8 @@ export interface ChangeDeps {
   callbacks: CallbackNotifier;
   repliers: ChangeReplier[];
   callers: CallerDirectory;
+  /** The project policy every change is checked against before it is recorded (`NO_POLICY`: none). */
+  policy: ProjectPolicySource;
   audit: AuditLog;
   /** Each caller's token bucket for change-making requests (see admitChange). */
   rateLimiter: ChangeRateLimiter;

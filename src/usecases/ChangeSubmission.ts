@@ -29,4 +29,6 @@ export interface ChangeSubmission {
    * the caller sent it. `pathPrefix` places violations of the completed body (`peering`).
    */
   partial?: { pathPrefix: string };
+  /** Where the body sits in the request, so refusals name its fields as sent (`peering` on the own route). */
+  bodyPath?: string;
 }

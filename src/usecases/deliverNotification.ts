@@ -22,6 +22,8 @@ export type DeliveryOutcome =
 const CALLBACK_TYPE = "peering.change.state_changed";
 /** The callback type of an expiry warning (the payload's `data` is the view, with `warning`). */
 const EXPIRING_CALLBACK_TYPE = "peering.change.expiring";
+/** The callback type of a drift announcement (the payload's `data` is the settled change's view, with `drift`). */
+const DRIFTED_CALLBACK_TYPE = "peering.drifted";
 
 /**
  * One delivery attempt of an outbox notification: claims it (a lease, conditional on its revision, so two
@@ -79,8 +81,9 @@ async function deliverTo(
   deps: ChangeDeps,
 ): Promise<TargetResult> {
   if (target === "event") {
-    const { changeId, version, id, warning } = n;
-    return deps.events.publish(n.view, { changeId, version, id, ...(warning ? { warning } : {}) }).then(
+    const { changeId, version, id, warning, drift } = n;
+    const which = { changeId, version, id, ...(warning ? { warning } : {}), ...(drift ? { drift } : {}) };
+    return deps.events.publish(n.view, which).then(
       () => ({ delivered: true, retryable: false, outcome: "published" }),
       (error: unknown) => ({ delivered: false, retryable: true, outcome: (error as Error).name }),
     );
@@ -98,9 +101,7 @@ async function deliverCallback(n: Notification, deps: ChangeDeps): Promise<Targe
   if (!verdict.allowed || !caller?.callbackSecret)
     return { delivered: false, retryable: false, outcome: verdict.allowed ? "no secret" : verdict.reason };
   const timestamp = new Date(n.createdAt).toISOString();
-  const payload = n.warning
-    ? { type: EXPIRING_CALLBACK_TYPE, timestamp, data: { ...n.view, warning: n.warning } }
-    : { type: CALLBACK_TYPE, timestamp, data: n.view };
+  const payload = callbackPayload(n, timestamp);
   const result = await deps.callbacks.deliver({
     url,
     secret: caller.callbackSecret,
@@ -117,6 +118,13 @@ async function deliverReply(n: Notification, deps: ChangeDeps): Promise<TargetRe
   const replier = deps.repliers.find((candidate) => candidate.channel === address.channel);
   if (!replier) return { delivered: false, retryable: false, outcome: `no replier for ${address.channel}` };
   return targetResult(await replier.reply(address.url, n.view, n.warning));
+}
+
+/** The callback's body: the state, an expiry warning, or a drift of the settled change. */
+function callbackPayload(n: Notification, timestamp: string) {
+  if (n.drift) return { type: DRIFTED_CALLBACK_TYPE, timestamp, data: { ...n.view, drift: n.drift } };
+  if (n.warning) return { type: EXPIRING_CALLBACK_TYPE, timestamp, data: { ...n.view, warning: n.warning } };
+  return { type: CALLBACK_TYPE, timestamp, data: n.view };
 }
 
 /** An adapter's delivery result as the outbox records it. */

@@ -33,7 +33,10 @@ export type PeerSideOutcome =
  * scheduled check, which while a person must act may be minutes away. Whatever the call was, Atlas's answer
  * says what became of the peering. The re-check carries the change's current attempt, so the attempt and
  * lease rules keep it from doubling with a scheduled check or a redelivered event; the schedule stays as the
- * safety net (CloudTrail delivery is best effort). Store and Atlas trouble is thrown: the event is retried.
+ * safety net (CloudTrail delivery is best effort). Atlas may lag behind AWS: if it still reports the request
+ * pending, the next check comes at the re-check delay, not minutes later on the human-wait backoff (only that
+ * one: the backoff then doubles again, so a storm of events cannot make the polling dense). Store and Atlas
+ * trouble is thrown: the event is retried.
  */
 export async function noticePeerSideCall(
   call: PeerSideCall,
@@ -48,7 +51,9 @@ export async function noticePeerSideCall(
     deps.logger.info("peer-side call ignored", { ...callFields(call), reason });
     return { kind: "ignored", reason };
   }
-  const recheck = await recheckChange({ changeId: change.id, attempt: change.attempt }, deps, deadline);
+  const recheck = await recheckChange({ changeId: change.id, attempt: change.attempt }, deps, deadline, {
+    restartWaiting: true,
+  });
   const state = recheck.kind === "checked" ? (recheck.state as ChangeRecord["state"]) : change.state;
   deps.logger.info("peer-side call noticed; change re-checked", {
     ...callFields(call),

@@ -21,7 +21,11 @@ export async function persistChange(
   deps: ChangeDeps,
 ): Promise<boolean> {
   const notification = notificationFor(next, previous, deps.now());
-  const options = { indexConnection: observedNewConnection(previous, next) };
+  const options = {
+    indexConnection: observedNewConnection(previous, next),
+    // The drift check's baseline (checkDrift.ts): what Atlas must keep holding from now on.
+    settled: next.state === "SUCCEEDED" && previous.state !== "SUCCEEDED",
+  };
   if (!(await deps.store.update(stored(next), previous.version, notification, options))) {
     deps.logger.info("change moved on concurrently; this update was dropped", {
       changeId: next.id,

@@ -102,7 +102,11 @@ function withinScope(answer: AtlasAnswer, scope: ReadScope, call: PeerListCall):
  * are the problem ({@link ReadCredentialsRefusedError}, counted for the alarm). No answer at all (Atlas
  * unreachable, keys unreadable) is returned as the error to answer with.
  */
-async function listWithFreshKeys(deps: AtlasCallDeps, call: PeerListCall, deadline: number) {
+export async function listWithFreshKeys(
+  deps: AtlasCallDeps,
+  call: PeerListCall,
+  deadline: number,
+): Promise<PeerReadResult> {
   const send = async (refresh: boolean) => {
     const keys = await deps.credentials.credentialsFor(call.groupId, { refresh });
     return { keys, answer: await deps.atlas.listPeers(keys, call, { deadline }) };

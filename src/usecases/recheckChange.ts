@@ -11,6 +11,7 @@ import { OPERATION_RULES, READ_PEER } from "../domain/change/operations.js";
 import { isTerminal } from "../domain/peering/status.js";
 import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
 import type { RecheckRequest } from "../ports/RecheckScheduler.js";
+import { withAccepterAccount } from "./accepterAccount.js";
 import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import { finishPeerSide } from "./finishPeerSide.js";
@@ -31,7 +32,18 @@ interface Looked {
   base: ChangeRecord;
   outcome: AtlasOutcome;
   answer?: AtlasAnswer;
-  sent: Array<"GET" | "PATCH">;
+  /** Each call, as it went: `GET`, `PATCH`, or `PATCH(held: budget)` when the shared budget kept it back. */
+  sent: string[];
+}
+
+/** How a re-check was asked for. */
+export interface RecheckOptions {
+  /**
+   * A person's call on the peering (a CloudTrail event) set it off: Atlas may not have seen the accept yet, so
+   * while the change still waits, the check after this one comes at the re-check delay and the human-wait
+   * backoff starts again from there. Only this re-check's next one: the schedule after it backs off as usual.
+   */
+  restartWaiting?: boolean;
 }
 
 /**
@@ -47,6 +59,7 @@ export async function recheckChange(
   request: RecheckRequest,
   deps: ChangeDeps,
   deadline: number,
+  options: RecheckOptions = {},
 ): Promise<RecheckOutcome> {
   const change = await deps.store.get(request.changeId);
   if (!change) return { kind: "skipped", reason: "unknown change" };
@@ -57,12 +70,11 @@ export async function recheckChange(
   deps.logger.setCorrelationId(change.requestId ?? change.id);
   const looked = await look(change, deps, deadline);
   if (!looked) return { kind: "skipped", reason: "moved on concurrently" };
-  // A change that has just started waiting for a person learns Atlas's side first: its notification names it.
-  const next = await withContainer(
-    applyOutcome(looked.base, looked.outcome, deps.now(), deps.cadence),
-    deps,
-    deadline,
-  );
+  // A change that has just started waiting for a person learns Atlas's side first: its notification names it,
+  // and who accepts (a person, or the gateway in an account it is configured for).
+  const base = options.restartWaiting ? { ...looked.base, waitingChecks: 0 } : looked.base;
+  const applied = applyOutcome(base, looked.outcome, deps.now(), deps.cadence);
+  const next = await withAccepterAccount(await withContainer(applied, deps, deadline), deps);
   if (!(await persistChange(looked.base, next, deps)))
     return { kind: "skipped", reason: "moved on concurrently" };
   deps.logger.info("change re-checked", {
@@ -94,7 +106,7 @@ async function look(change: ChangeRecord, deps: ChangeDeps, deadline: number): P
   const call = { groupId: change.groupId, peerId: change.peerId, apiVersion: change.apiVersion };
   const read = await callAtlas(deps, { ...call, query: {} }, READ_PEER, deadline);
   if (change.state !== "RETRYING" || !mustResend(change, read))
-    return { base: change, outcome: read.outcome, sent: ["GET"], ...answerOf(read) };
+    return { base: change, outcome: read.outcome, sent: [sentAs("GET", read)], ...answerOf(read) };
   const now = deps.now();
   const claim = claimResend(change, now, deps.cadence, leaseUntil(now, deadline));
   if (!(await deps.store.update(claim, change.version))) {
@@ -103,7 +115,14 @@ async function look(change: ChangeRecord, deps: ChangeDeps, deadline: number): P
   }
   const send = OPERATION_RULES[change.operation].send(change);
   const result = await callAtlas(deps, { ...call, query: change.query }, send, deadline);
-  return { base: claim, outcome: result.outcome, sent: ["GET", send.method], ...answerOf(result) };
+  const sent = [sentAs("GET", read), sentAs(send.method, result)];
+  return { base: claim, outcome: result.outcome, sent, ...answerOf(result) };
+}
+
+/** A call as the log names it: only what reached Atlas is bare; one the shared budget held back says so. */
+export function sentAs(method: string, result: AtlasCallResult): string {
+  const held = result.outcome.kind === "unavailable" && result.outcome.notSent === true;
+  return held ? `${method}(held: budget)` : method;
 }
 
 function answerOf(result: AtlasCallResult): { answer?: AtlasAnswer } {

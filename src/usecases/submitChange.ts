@@ -9,20 +9,20 @@ import {
 import { newChange } from "../domain/change/newChange.js";
 import { OPERATION_RULES, READ_PEER } from "../domain/change/operations.js";
 import type { ChangePlan } from "../domain/change/plan.js";
-import { parseObject } from "../domain/json.js";
 import { readPeerStatus } from "../domain/peering/status.js";
 import type { AtlasAnswer } from "../ports/AtlasPeeringApi.js";
+import { withAccepterAccount } from "./accepterAccount.js";
 import { type AtlasCallResult, callAtlas } from "./atlasCall.js";
 import { audit, changeAuditFields } from "./audit.js";
 import type { ChangeDeps } from "./ChangeDeps.js";
 import type { ChangeSubmission } from "./ChangeSubmission.js";
 import { wholeBody } from "./completePeering.js";
-import { ChangeRefusedError } from "./errors.js";
 import { changeOfKey } from "./idempotency.js";
 import { persistChange } from "./persistChange.js";
-import { readAndPlan } from "./readAndPlan.js";
+import { planOrRefuse } from "./planOrRefuse.js";
+import type { readAndPlan } from "./readAndPlan.js";
 import { withContainer } from "./readContainer.js";
-import { recheckChange } from "./recheckChange.js";
+import { recheckChange, sentAs } from "./recheckChange.js";
 import { recordChange } from "./recordChange.js";
 
 export type SubmitOutcome =
@@ -36,7 +36,8 @@ const FOLLOW_UP_MIN_MS = 5_000;
  * Completes a partial body from the peer (see `completePeering`), plans, records durably, then sends the
  * PATCH. Same caller + Idempotency-Key + request → the original change, no read and no second PATCH; same key, other request → `IdempotencyKeyReusedError`. While another change for the
  * peering has not settled, or its PATCH may still land → `ChangeInFlightError`. A change Atlas cannot make in
- * place → `ChangeRefusedError`; a change that changes nothing completes as SUCCEEDED without a PATCH. Whatever
+ * place → `ChangeRefusedError`; outside the project policy or onto an overlapping CIDR → the guardrails'
+ * refusal (see `planOrRefuse`); a change that changes nothing completes as SUCCEEDED without a PATCH. Whatever
  * Atlas does afterwards (answers, fails, times out), the change is recorded with its next check, so nothing is
  * lost; the outcome returned is the change as stored.
  */
@@ -99,11 +100,8 @@ async function recordOutcome(
   deps: ChangeDeps,
   deadline: number,
 ): Promise<{ stored: ChangeRecord; result: AtlasCallResult }> {
-  let next = await withContainer(
-    applyOutcome(change, sent.outcome, deps.now(), deps.cadence),
-    deps,
-    deadline,
-  );
+  const applied = applyOutcome(change, sent.outcome, deps.now(), deps.cadence);
+  let next = await withAccepterAccount(await withContainer(applied, deps, deadline), deps);
   const doubt = next.state === "RETRYING" && !sent.answer ? sent.effectUnknown : undefined;
   if (doubt === "timed-out" && change.leaseUntil !== undefined) next = holdLease(next, change.leaseUntil);
   if (!(await persistChange(change, next, deps))) return { stored: await storedOr(next, deps), result: sent };
@@ -125,11 +123,8 @@ async function confirmLanded(
   const read = await callAtlas(deps, call, READ_PEER, deadline);
   const landed = read.outcome.kind === "peer" && settingsHoldDesired(next.desired, read.outcome.settings);
   if (!landed || !read.answer) return { stored: next, result: sent };
-  const followed = await withContainer(
-    applyOutcome(next, read.outcome, deps.now(), deps.cadence),
-    deps,
-    deadline,
-  );
+  const applied = applyOutcome(next, read.outcome, deps.now(), deps.cadence);
+  const followed = await withAccepterAccount(await withContainer(applied, deps, deadline), deps);
   const stored = (await persistChange(next, followed, deps)) ? followed : await storedOr(next, deps);
   return { stored, result: { answer: read.answer, outcome: read.outcome } };
 }
@@ -146,6 +141,8 @@ function logSubmitted(next: ChangeRecord, result: AtlasCallResult, deps: ChangeD
     groupId: next.groupId,
     peerId: next.peerId,
     apiVersion: next.apiVersion,
+    // What reached Atlas: a PATCH the shared budget held back is logged as such, with no Atlas status.
+    sent: sentAs("PATCH", result),
     atlasHttpStatus: result.answer?.status,
     atlasLatencyMs: result.answer?.latencyMs,
     atlasAttempts: result.answer?.attempts,
@@ -153,27 +150,6 @@ function logSubmitted(next: ChangeRecord, result: AtlasCallResult, deps: ChangeD
     atlasErrorCode: next.atlas.errorCode,
     state: next.state,
   });
-}
-
-/** Reads and plans; a refused plan is audited before it is thrown. Nothing is locked yet. */
-async function planOrRefuse(input: ChangeSubmission, deps: ChangeDeps, deadline: number) {
-  const desired = parseObject(input.body);
-  if (input.plan === false) return { plan: { diff: [], noop: false, warnings: [] } };
-  const planned = await readAndPlan(input.call, input.provider, desired, deps, deadline, input.knownPeer);
-  if (planned.plan.refusal === undefined) return planned;
-  await audit(deps, {
-    requestId: input.requestId,
-    channel: input.channel,
-    callerId: input.caller.id,
-    outcome: "refused",
-    reason: "not updatable",
-    groupId: input.call.groupId,
-    peerId: input.call.peerId,
-    asked: parseObject(input.body),
-    before: planned.current,
-    detail: planned.plan.refusal,
-  });
-  throw new ChangeRefusedError(planned.plan.refusal);
 }
 
 /** Nothing to change: the change is recorded as SUCCEEDED at once, announced and audited, with no PATCH. */

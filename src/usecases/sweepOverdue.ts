@@ -1,4 +1,5 @@
 import type { ChangeDeps } from "./ChangeDeps.js";
+import { checkDrift, type DriftDeps, type DriftRun } from "./checkDrift.js";
 import { recheckChange } from "./recheckChange.js";
 
 export interface SweepOptions {
@@ -6,13 +7,16 @@ export interface SweepOptions {
   graceMs: number;
   /** At most this many changes per run; the next run takes the rest. */
   limit: number;
+  /** The drift check, run from here when it is due (absent: not run). */
+  drift?: DriftDeps;
 }
 
 /**
  * The safety net: finds changes whose next check is overdue by more than `graceMs` (a schedule that could
  * not be created, a function that died) through the store's due index — never a scan — and re-checks them.
  * Re-checking is idempotent per attempt, so racing a late schedule is harmless. Then re-drives the
- * notifications due for another delivery attempt.
+ * notifications due for another delivery attempt. Last, when due, the drift check (checkDrift.ts): after the
+ * re-drive, so the drift notifications it asks delivery of are not re-driven by the same run.
  */
 export async function sweepOverdue(deps: ChangeDeps, options: SweepOptions, deadline: number) {
   const overdue = await deps.store.due(deps.now() - options.graceMs, options.limit);
@@ -36,7 +40,8 @@ export async function sweepOverdue(deps: ChangeDeps, options: SweepOptions, dead
   if (overdue.length > 0)
     deps.logger.info("sweeper re-checked overdue changes", { count: overdue.length, results });
   const redriven = await redriveNotifications(deps, options.limit);
-  return { found: overdue.length, results, redriven };
+  const drift = options.drift ? await driftIfDue(deps, options.drift, deadline) : undefined;
+  return { found: overdue.length, results, redriven, ...(drift ? { drift } : {}) };
 }
 
 /**
@@ -58,4 +63,18 @@ async function redriveNotifications(deps: ChangeDeps, limit: number): Promise<nu
   }
   if (due.length > 0) deps.logger.info("sweeper re-drove due notifications", { count: due.length, redriven });
   return redriven;
+}
+
+/** The drift check; a failure (the store) is logged and left to the next run, never failing the sweep. */
+async function driftIfDue(
+  deps: ChangeDeps,
+  drift: DriftDeps,
+  deadline: number,
+): Promise<DriftRun | undefined> {
+  try {
+    return await checkDrift(deps, drift, deadline);
+  } catch (error) {
+    deps.logger.error("the drift check failed; the next run does it again", { error: error as Error });
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@ import { PowertoolsChangeMetrics } from "../adapters/aws/PowertoolsChangeMetrics
 import { SecretsManagerCallerDirectory } from "../adapters/aws/SecretsManagerCallerDirectory.js";
 import { SecretsManagerCredentialSource } from "../adapters/aws/SecretsManagerCredentialSource.js";
 import { secretsManagerCursorKey } from "../adapters/aws/SecretsManagerCursorKey.js";
+import { SecretsManagerPolicySource } from "../adapters/aws/SecretsManagerPolicySource.js";
 import { SecretsManagerSecrets } from "../adapters/aws/SecretsManagerSecrets.js";
 import { slackSigningSecretsFrom } from "../adapters/aws/SecretsManagerSlackSecrets.js";
 import { AesGcmCursorSealer } from "../adapters/crypto/AesGcmCursorSealer.js";
@@ -14,6 +15,7 @@ import { SlackChangeReplier } from "../channels/slack/SlackChangeReplier.js";
 import { SlackResponseUrlReplies } from "../channels/slack/SlackResponseUrlReplies.js";
 import type { HttpHandlerDeps } from "../lambda/httpHandler.js";
 import { createLogger } from "../observability/logger.js";
+import type { DriftStore } from "../ports/DriftStore.js";
 import { lazyAwsAdapters } from "./awsAdapters.js";
 import { awsClientConfig } from "./clientConfig.js";
 import { type Config, loadConfig } from "./config.js";
@@ -21,6 +23,8 @@ import { type Config, loadConfig } from "./config.js";
 /** Shared by every entry point: built once per container (cold start) and reused while warm. */
 export interface AwsDeps extends HttpHandlerDeps {
   config: Config;
+  /** The drift check's storage (the sweeper's only). */
+  driftStore: DriftStore;
 }
 
 /**
@@ -36,6 +40,10 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
   const secrets = new SecretsManagerSecrets({
     client: secretsClient,
     maxAgeSeconds: config.secretsMaxAgeSeconds,
+  });
+  const registrySecrets = new SecretsManagerSecrets({
+    client: secretsClient,
+    maxAgeSeconds: config.callersMaxAgeSeconds,
   });
   const transport = createLazyUndiciTransport(config.atlasTimeouts);
   const warn = (message: string, attributes?: object) => logger.warn(message, { ...attributes });
@@ -67,10 +75,11 @@ export function awsDeps(env: Record<string, string | undefined> = process.env): 
       perProject: config.atlasSecretIdsByProject,
     }),
     // Its own cache, shorter than the Atlas keys': a token removed from the registry stops working sooner.
-    callers: new SecretsManagerCallerDirectory(
-      new SecretsManagerSecrets({ client: secretsClient, maxAgeSeconds: config.callersMaxAgeSeconds }),
-      config.callersSecretId,
-    ),
+    callers: new SecretsManagerCallerDirectory(registrySecrets, config.callersSecretId),
+    // Cached as the registry is: a tightened policy applies within CALLERS_MAX_AGE_SECONDS.
+    policy: new SecretsManagerPolicySource(registrySecrets, config.policySecretId, {
+      maxAgeSeconds: config.callersMaxAgeSeconds,
+    }),
     ...adapters,
     metrics: new PowertoolsChangeMetrics({ serviceName: config.logging.serviceName, stage: config.stage }),
     slackSigningSecrets: slackSigningSecretsFrom(secrets, config.slackSigningSecretId),

@@ -4,6 +4,7 @@ import type { AtlasRateBudget } from "../ports/AtlasRateBudget.js";
 import type { AuditLog } from "../ports/AuditLog.js";
 import type { ChangeEventPublisher } from "../ports/ChangeNotifications.js";
 import type { ChangeRateLimiter, ChangeStore, NotificationOutbox } from "../ports/ChangeStore.js";
+import type { DriftStore } from "../ports/DriftStore.js";
 import type { RecheckScheduler } from "../ports/RecheckScheduler.js";
 import type { ReplayGuard } from "../ports/ReplayGuard.js";
 import type { SharedTokenCache } from "../ports/SharedTokenCache.js";
@@ -40,6 +41,10 @@ export function lazyAwsAdapters(config: Config, logger: Logger, env: Record<stri
         "../adapters/aws/dynamodb/DynamoDbNotificationOutbox.js"
       );
       return new DynamoDbNotificationOutbox({ client: await documentClient(), tableName });
+    }),
+    driftStore: lazyPort<DriftStore>(async () => {
+      const { DynamoDbDriftStore } = await import("../adapters/aws/dynamodb/DynamoDbDriftStore.js");
+      return new DynamoDbDriftStore({ client: await documentClient(), tableName });
     }),
     audit: lazyPort<AuditLog>(async () => {
       const [{ DynamoDbAuditLog }, { LoggedAuditLog }] = await Promise.all([

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { type AtlasRateLimit, parseAtlasRateLimit } from "../domain/atlasBudget.js";
+import type { CadencePolicy } from "../domain/change/cadence.js";
 import { type ErrorKind, GatewayError } from "../domain/errors.js";
 import { type ConfigIssue, describeConfigIssues } from "./configIssues.js";
 
@@ -37,6 +38,8 @@ const schema = z.object({
     ),
   ),
   CALLERS_SECRET_ID: z.string().check(z.minLength(1)),
+  // The project policy's secret; unset, or a secret that does not exist: no policy (nothing restricted).
+  POLICY_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   ATLAS_BASE_URL: z._default(z.url({ protocol: /^https?$/ }), "https://cloud.mongodb.com"),
   SECRETS_MAX_AGE_SECONDS: int(300, 0, 86_400),
   // The registry decides who may call: a removed token must stop working soon, whatever the keys' cache.
@@ -73,7 +76,17 @@ const schema = z.object({
   RECHECK_DELAY_SECONDS: seconds(60),
   RECHECK_HUMAN_WAIT_MAX_SECONDS: seconds(300),
   CHANGE_DEADLINE_HOURS: seconds(168),
+  // Accounts whose VPC peering calls reach the bus (the stack's peerAccountIds): their waits back off further.
+  PEER_EVENT_ACCOUNTS: z._default(
+    z.string().check(z.regex(/^(\d{12}(,\d{12})*)?$/, "must be comma-separated 12-digit AWS account ids")),
+    "",
+  ),
+  RECHECK_EVENT_COVERED_WAIT_MAX_SECONDS: seconds(1800),
   SWEEP_GRACE_SECONDS: seconds(120),
+  // The drift check runs from the sweeper at most this often (the sweeper's own rate bounds it from below).
+  DRIFT_CHECK_SECONDS: seconds(3600),
+  // Peerings (one Atlas GET each) one drift run compares at most; the rest wait for the next run.
+  DRIFT_CHECK_LIMIT: int(25, 1, 1_000),
   SLACK_SIGNING_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   CURSOR_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   AUDIT_RETENTION_DAYS: int(400, 1, 3_650),
@@ -97,6 +110,8 @@ export interface Config {
   atlasSecretId: string;
   atlasSecretIdsByProject: Record<string, string>;
   callersSecretId: string;
+  /** Secrets Manager id of the project policy (cached as the callers registry is); absent: no policy. */
+  policySecretId?: string;
   atlasBaseUrl: string;
   secretsMaxAgeSeconds: number;
   /** How long the callers registry is cached (at most 60 s: how long a removed token still works). */
@@ -113,8 +128,10 @@ export interface Config {
   changesTable: string;
   scheduler: { groupName: string; targetArn: string; roleArn: string; deadLetterArn: string };
   eventBusName: string;
-  cadence: { recheckDelayMs: number; humanWaitMaxMs: number; deadlineMs: number };
+  cadence: CadencePolicy;
   sweepGraceMs: number;
+  /** The drift check: how often at most, and how many peerings per run. */
+  drift: { everyMs: number; limit: number };
   /** Secrets Manager id of the Slack app's signing secret; Slack commands are refused without it. */
   slackSigningSecretId?: string;
   /**
@@ -158,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     atlasSecretId: e.ATLAS_SECRET_ID,
     atlasSecretIdsByProject: e.ATLAS_SECRET_IDS_BY_PROJECT ?? {},
     callersSecretId: e.CALLERS_SECRET_ID,
+    ...(e.POLICY_SECRET_ID === undefined ? {} : { policySecretId: e.POLICY_SECRET_ID }),
     atlasBaseUrl: e.ATLAS_BASE_URL.replace(/\/+$/, ""),
     secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
     callersMaxAgeSeconds: e.CALLERS_MAX_AGE_SECONDS,
@@ -188,8 +206,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       recheckDelayMs: e.RECHECK_DELAY_SECONDS * 1000,
       humanWaitMaxMs: e.RECHECK_HUMAN_WAIT_MAX_SECONDS * 1000,
       deadlineMs: e.CHANGE_DEADLINE_HOURS * 3_600_000,
+      ...eventCovered(e.PEER_EVENT_ACCOUNTS, e.RECHECK_EVENT_COVERED_WAIT_MAX_SECONDS),
     },
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
+    drift: { everyMs: e.DRIFT_CHECK_SECONDS * 1000, limit: e.DRIFT_CHECK_LIMIT },
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     slackReplyHosts: e.SLACK_REPLY_HOSTS.split(","),
     logging: {
@@ -209,4 +229,9 @@ function atlasRateBudget(setting: string, guardMs: number): Pick<Config, "atlasR
   if (setting === "off") return {};
   const fallback = setting === "auto" ? undefined : parseAtlasRateLimit(setting);
   return { atlasRateBudget: { guardMs, ...(fallback ? { fallback } : {}) } };
+}
+
+function eventCovered(accounts: string, waitMaxSeconds: number): Pick<CadencePolicy, "eventCovered"> {
+  const accountIds = accounts.split(",").filter((id) => id !== "");
+  return accountIds.length === 0 ? {} : { eventCovered: { accountIds, waitMaxMs: waitMaxSeconds * 1000 } };
 }

@@ -39,6 +39,10 @@ export function notifyEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
 export function sweeperEntry(env: Env, deps: AwsDeps = awsDeps(env)) {
   return makeSweeperHandler(
     { ...deps, peerSide: peerSideDeps(env, deps.callers), deadlineMarginMs: deps.config.deadlineMarginMs },
-    { graceMs: deps.config.sweepGraceMs, limit: SWEEP_LIMIT },
+    {
+      graceMs: deps.config.sweepGraceMs,
+      limit: SWEEP_LIMIT,
+      drift: { store: deps.driftStore, ...deps.config.drift },
+    },
   );
 }

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from "../../src/observability/logger.js";
 import type { AtlasCredentialSource } from "../../src/ports/AtlasCredentialSource.js";
 import type { AtlasPeeringApi } from "../../src/ports/AtlasPeeringApi.js";
 import { noMetrics } from "../../src/ports/ChangeMetrics.js";
+import { NO_POLICY, type ProjectPolicySource } from "../../src/ports/ProjectPolicySource.js";
 import type { ChangeDeps } from "../../src/usecases/ChangeDeps.js";
 import { testRegistry } from "./callers.js";
 import {
@@ -27,6 +28,7 @@ export function fakeChangeDeps(
     atlas?: AtlasPeeringApi;
     credentials?: AtlasCredentialSource;
     registry?: CallerRegistry;
+    policy?: ProjectPolicySource;
     now?: number;
   } = {},
 ) {
@@ -55,6 +57,7 @@ export function fakeChangeDeps(
       options.credentials ??
       new RotatingCredentials({ kind: "apiKey", publicKey: "pubkey01", privateKey: "test-private-key-0001" }),
     callers: new StaticCallerDirectory(options.registry ?? testRegistry()),
+    policy: options.policy ?? NO_POLICY,
     logger: createLogger({ logLevel: "SILENT" }),
     now: () => clock,
     newId: () => `chg-${++ids}`,

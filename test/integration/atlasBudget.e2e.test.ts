@@ -39,19 +39,19 @@ function peeringOf(peer: DemoAwsPeer, index: number) {
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "REJECTED", "TIMED_OUT", "CANCELLED"]);
 
-/** Reads every change once a second (50 reads every few ms would load the gateway more than Atlas). */
+/** Reads every change every 2 s (50 reads every few ms would load the gateway more than Atlas). */
 async function settle(api: ReturnType<typeof changeApi>, ids: string[], ms: number): Promise<ChangeView[]> {
   const end = Date.now() + ms;
   for (;;) {
     const views = await Promise.all(ids.map((id) => api.get(id)));
     if (views.every((view) => TERMINAL.has(view.state)) || Date.now() > end) return views;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }
 
 describe("a shared Atlas rate budget", () => {
   it("sends 50 changes in one project through a 10/5 bucket with no 429, and all settle", {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const peers = sim.demo.awsPeers ?? [];
     expect(peers).toHaveLength(CHANGES);
@@ -63,7 +63,8 @@ describe("a shared Atlas rate budget", () => {
     );
     expect(submitted.map((s) => s.status)).toEqual(submitted.map(() => 202));
     const ids = submitted.map((s) => String(s.body.id));
-    const settled = await settle(api, ids, 100_000);
+    // Generous: on a loaded 2-core machine the 50 changes take up to ~90 s; the assertions, not the clock, decide.
+    const settled = await settle(api, ids, 210_000);
     expect(settled.map((view) => view.state)).toEqual(ids.map(() => "SUCCEEDED"));
     const answered = sim.requests.filter((r) => r.path.startsWith("/api/atlas/"));
     expect(answered.filter((r) => r.status === 429)).toEqual([]);

@@ -3,13 +3,14 @@ import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { optionsFromEnv } from "../../local/startOptions.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
 import { EXPIRING_DETAIL_TYPE } from "../../src/ports/ChangeNotifications.js";
-import { awsPeering, changeApi, Transcript, until } from "./support/gatewayE2e.js";
+import { changeApi, otherAccountPeer, otherAccountPeering, Transcript, until } from "./support/gatewayE2e.js";
 
 /**
  * Expiry of an unaccepted AWS peering request, on the local stack over real sockets, without waiting 7 days:
  * the request's end is reached by the simulator reporting EXPIRED, or by moving the gateway's clock (only
  * `Date` is faked, and it keeps ticking: timers, sockets and the simulator's steps run in real time). No
- * production setting shortens AWS's 7 days.
+ * production setting shortens AWS's 7 days. The peer is the one in the AWS account without a role for the
+ * gateway (in the demo AWS peer's account, the gateway accepts at once).
  */
 
 const TOKEN = "e2e-token-expiry-warnings-01";
@@ -43,8 +44,8 @@ async function submitAndWait(local: LocalStack) {
   const api = changeApi(local.gatewayUrl, TOKEN, new Transcript());
   const submitted = await api.submit({
     groupId: sim.demo.groupId,
-    peerId: sim.demo.peers.aws.peerId,
-    peering: awsPeering(sim, "10.30.0.0/21"),
+    peerId: otherAccountPeer(sim).peerId,
+    peering: otherAccountPeering(sim, "10.30.0.0/21"),
   });
   expect(submitted.status).toBe(202);
   const id = (submitted.body as { id: string }).id;
@@ -102,7 +103,7 @@ describe("an unaccepted AWS peering request on the local stack", () => {
   }, async () => {
     const local = await start();
     const { api, waiting, sim } = await submitAndWait(local);
-    const failed = await fetch(`${sim.url}/__sim/peers/${sim.demo.peers.aws.peerId}/fail`, {
+    const failed = await fetch(`${sim.url}/__sim/peers/${otherAccountPeer(sim).peerId}/fail`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ errorStateName: "EXPIRED" }),

@@ -8,7 +8,7 @@ import { banner } from "../../local/banner.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { hashToken } from "../../src/access/signature.js";
-import { awsPeering } from "./support/gatewayE2e.js";
+import { awsPeering, otherAccountPeer, otherAccountPeering } from "./support/gatewayE2e.js";
 
 const run = promisify(execFile);
 const V2 = "application/vnd.atlas.2023-01-01+json";
@@ -226,12 +226,14 @@ describe("the embedded simulator without auto-acceptance (ATLAS_SIM_AUTO_ACCEPT=
     try {
       const simulator = waiting.simulator;
       if (!simulator) throw new Error("expected the embedded simulator");
-      const { groupId, peers } = simulator.demo;
+      // The AWS peer in the account without a role: in the demo AWS peer's, the gateway accepts at once.
+      const { groupId } = simulator.demo;
+      const peer = otherAccountPeer(simulator);
       const headers = { authorization: "Bearer e2e-dev-token-accept-01", "content-type": "application/json" };
       const body = JSON.stringify({
         groupId,
-        peerId: peers.aws.peerId,
-        peering: awsPeering(simulator, "10.9.0.0/21"),
+        peerId: peer.peerId,
+        peering: otherAccountPeering(simulator, "10.9.0.0/21"),
       });
       const submitted = (await (
         await fetch(`${waiting.gatewayUrl}/v1/peering-changes`, { method: "POST", headers, body })
@@ -246,7 +248,7 @@ describe("the embedded simulator without auto-acceptance (ATLAS_SIM_AUTO_ACCEPT=
       // Several re-checks later (a second apart), it still waits for the person.
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       expect(await state()).toBe("WAITING_FOR_USER");
-      simulator.faults.acceptPeer(peers.aws.peerId);
+      simulator.faults.acceptPeer(peer.peerId);
       await vi.waitFor(async () => expect(await state()).toBe("SUCCEEDED"), { timeout: 10_000 });
     } finally {
       await waiting.close();

@@ -1,70 +1,48 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linkToAtlasSimulator } from "../../local/aws/ec2/atlasLink.js";
-import { type PeerCloud, startPeerCloud } from "../../local/aws/ec2/server.js";
-import { devRegistry } from "../../local/callersFile.js";
+import type { LocalPeerAccounts } from "../../local/peerAccounts.js";
 import type { AtlasSimulator } from "../../local/simulator/index.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
-import {
-  awsPeering,
-  changeApi,
-  patchesTo,
-  stackOptions,
-  startFastSimulator,
-  Transcript,
-  until,
-} from "./support/gatewayE2e.js";
+import { awsPeering, changeApi, FAST_CADENCE, patchesTo, Transcript, until } from "./support/gatewayE2e.js";
 
 /**
- * Issue 14: the whole loop on the local stack, over real sockets. The Atlas simulator holds the AWS peer at
- * PENDING_ACCEPTANCE (autoAccept false); the peer's account is in the registry's `awsAccounts` with a role
- * the EC2/STS emulator knows, so the recheck function accepts the pcx there and adds the route; the
- * emulator's acceptance moves the simulated peer on (as Atlas notices an accepted request), and the change
- * settles SUCCEEDED with the steps in its history and a `peer-side` audit record.
+ * Issue 14: the whole loop on the local stack, over real sockets, with the stack's own wiring. The Atlas
+ * simulator holds the AWS peer at PENDING_ACCEPTANCE (autoAccept false); the peer's account is in the dev
+ * registry's `awsAccounts` with a role the EC2/STS emulator knows, so the recheck function accepts the pcx
+ * there and adds the route; the emulator's acceptance moves the simulated peer on (as Atlas notices an
+ * accepted request), and the change settles SUCCEEDED with the steps in its history and a `peer-side` audit
+ * record.
  */
 
 const TOKEN = "e2e-token-peer-side-acceptance";
-const EXTERNAL_ID = "ext-e2e-peer-side-0001";
 const transcript = new Transcript();
 let sim: AtlasSimulator;
-let peerCloud: PeerCloud;
+let peerCloud: LocalPeerAccounts;
 let stack: LocalStack;
 
 beforeAll(async () => {
-  sim = await startFastSimulator({ autoAccept: false });
-  peerCloud = await startPeerCloud();
-  stack = await startLocalStack(stackOptions(sim, { devToken: TOKEN }));
-  // Before the first re-check builds the recheck function: its peer side reaches STS and EC2 here.
-  stack.cloud.env.AWS_ENDPOINT_URL_EC2 = peerCloud.url;
-  stack.cloud.env.AWS_ENDPOINT_URL_STS = peerCloud.url;
+  stack = await startLocalStack({
+    devToken: TOKEN,
+    simulatorStepMs: 200,
+    simulatorAutoAccept: false,
+    cadence: FAST_CADENCE,
+    sweepEveryMs: 500,
+    logLevel: "SILENT",
+  });
+  if (!stack.simulator || !stack.peerAccounts)
+    throw new Error("expected the embedded simulator and emulator");
+  sim = stack.simulator;
+  peerCloud = stack.peerAccounts;
 });
-afterAll(async () => {
-  await stack?.close();
-  await peerCloud?.close();
-  await sim?.close();
-});
+afterAll(() => stack?.close());
 
 describe("a change to an AWS peer in an account configured with a role", () => {
   it("is accepted and routed by the gateway, and followed to SUCCEEDED", { timeout: 30_000 }, async () => {
     const demo = sim.demo.peers.aws;
-    const roleArn = `arn:aws:iam::${demo.awsAccountId}:role/atlas-peering-accepter`;
-    peerCloud.addRole({ roleArn, externalId: EXTERNAL_ID });
-    const vpc = peerCloud.addVpc({
-      accountId: demo.awsAccountId,
-      region: demo.accepterRegionName,
-      cidr: "10.30.0.0/21",
-      vpcId: demo.vpcId,
-    });
-    const registry = {
-      ...devRegistry(TOKEN),
-      awsAccounts: {
-        [demo.awsAccountId]: { roleArn, externalId: EXTERNAL_ID, accept: true, routeTableIds: "all" },
-      },
-    };
-    stack.cloud.secretsManager.put(stack.cloud.names.callersSecret, JSON.stringify(registry));
-    // Atlas makes a new request (a new pcx) for the PATCH: the emulator gets it once the simulator shows it.
-    let pending: string | undefined;
-    const link = linkToAtlasSimulator(sim.url, (pcx) => (pcx === pending ? demo.peerId : undefined));
-    peerCloud.onAccepted(link.hook);
+    const externalId = peerCloud.registrySection[demo.awsAccountId]?.externalId ?? "";
+    expect(externalId).not.toBe("");
+    const mainRouteTableId =
+      [...peerCloud.emulator.cloud.routeTables.values()].find((t) => t.vpcId === demo.vpcId && t.main)?.id ??
+      "";
 
     const api = changeApi(stack.gatewayUrl, TOKEN, transcript);
     const submitted = await api.submit({
@@ -80,17 +58,6 @@ describe("a change to an AWS peer in an account configured with a role", () => {
     );
     const pcx = waiting.atlas.connectionId ?? "";
     expect(pcx).toMatch(/^pcx-/);
-    pending = pcx;
-    peerCloud.addPendingPeering({
-      pcxId: pcx,
-      requester: {
-        ownerId: "536727724300",
-        vpcId: "vpc-0aa11bb22cc33dd44",
-        region: "us-east-1",
-        cidr: "192.168.248.0/21",
-      },
-      accepterVpcId: vpc.vpcId,
-    });
 
     const settled = await until(
       () => api.get(id),
@@ -100,16 +67,16 @@ describe("a change to an AWS peer in an account configured with a role", () => {
     expect(settled.state).toBe("SUCCEEDED");
     const notes = settled.history.flatMap((t) => (t.note ? [t.note] : []));
     expect(notes).toContain(`gateway accepted ${pcx} in ${demo.accepterRegionName}`);
-    expect(notes.some((n) => n.startsWith("route ") && n.includes(vpc.mainRouteTableId))).toBe(true);
+    expect(notes.some((n) => n.startsWith("route ") && n.includes(mainRouteTableId))).toBe(true);
     expect(settled.history.map((t) => t.to)).toContain("WAITING_FOR_USER");
-    expect((await link.settled()).map((r) => r.status)).toEqual([200]);
-    expect(peerCloud.calls.filter((c) => c.action === "AcceptVpcPeeringConnection" && !c.error)).toHaveLength(
-      1,
-    );
+    expect((await peerCloud.simulatorAccepts()).map((r) => r.status)).toEqual([200]);
+    expect(
+      peerCloud.emulator.calls.filter((c) => c.action === "AcceptVpcPeeringConnection" && !c.error),
+    ).toHaveLength(1);
     // The run's summary survives DynamoDB (it paces the next run); the ExternalId is not in the record.
     const record = await stack.deps.store.get(id);
     expect(record?.peerSide).toMatchObject({ pcxId: pcx, outcome: "done" });
-    expect(JSON.stringify(record)).not.toContain(EXTERNAL_ID);
+    expect(JSON.stringify(record)).not.toContain(externalId);
     // Only the one PATCH the change asked for: the peer side never writes to Atlas.
     expect(patchesTo(sim, demo.peerId)).toHaveLength(1);
 
@@ -126,6 +93,6 @@ describe("a change to an AWS peer in an account configured with a role", () => {
       expect.arrayContaining([expect.objectContaining({ step: "accept", target: pcx, ok: true })]),
     );
     // The ExternalId went to STS only: not to any answer the gateway gave.
-    expect(transcript.texts.some((text) => text.includes(EXTERNAL_ID))).toBe(false);
+    expect(transcript.texts.some((text) => text.includes(externalId))).toBe(false);
   });
 });

@@ -121,11 +121,17 @@ describe("a change waiting for acceptance in an account configured with a role",
       waiting,
       peer("AVAILABLE", { connectionId: PCX }),
     );
-    const { stored, check, audit, scheduler, time } = await follow(atlas, registryWith(EXTERNAL_ID));
+    const { stored, check, audit, scheduler, time, events } = await follow(atlas, registryWith(EXTERNAL_ID));
 
     await check();
     const accepted = stored();
     expect(accepted.state).toBe("WAITING_FOR_USER");
+    // Nobody is asked to accept, from the first announcement of the wait on: the gateway says it does.
+    const gatewayStep =
+      `The gateway accepts ${PCX} in us-east-1 and adds the route to ${ATLAS_CIDR} in account ${ACCOUNT}; ` +
+      "nobody needs to act on the AWS side.";
+    expect(events.events.map((view) => view.nextAction)).toEqual([gatewayStep]);
+    expect(toView(accepted).nextAction).toBe(gatewayStep);
     expect(cloud.cloud.peerings.get(PCX)?.status).not.toBe("pending-acceptance");
     const routes = cloud.cloud.routeTables.get(vpc.mainRouteTableId)?.routes ?? [];
     expect(routes).toContainEqual(expect.objectContaining({ destinationCidrBlock: ATLAS_CIDR }));
@@ -185,16 +191,22 @@ describe("a change waiting for acceptance in an account configured with a role",
     const waiting = peer("PENDING_ACCEPTANCE", { connectionId: PCX });
     const atlas = new FakeAtlas(peer("INITIATING"), waiting);
     const registry = registryWith("ext-wrong-one");
-    const { stored, check, audit } = await follow(atlas, registry);
+    const { stored, check, audit, events } = await follow(atlas, registry);
 
     await check();
     const failed = stored();
+    // Whoever asked hears of it: the wait's announcement, then one for the stop, with what to do.
+    expect(events.events).toHaveLength(2);
+    expect(events.events[1]?.state).toBe("WAITING_FOR_USER");
+    expect(events.notifications[1]).toMatchObject({ id: `msg_chg-1_${failed.version}` });
     expect(failed.state).toBe("WAITING_FOR_USER");
     expect(failed.peerSide).toMatchObject({ pcxId: PCX, outcome: "failed" });
     const remediation = toView(failed).remediation;
     expect(remediation).toBeDefined();
     expect(remediation).toContain(ROLE);
     expect(remediation).not.toContain("ext-wrong-one");
+    expect(events.events[1]?.remediation).toBe(remediation);
+    expect(events.events[1]?.nextAction).toContain(`but its last run failed: ${remediation}`);
     expect(cloud.calls.map((c) => c.action)).toEqual(["AssumeRole"]);
     expect(cloud.cloud.peerings.get(PCX)?.status).toBe("pending-acceptance");
     const failure = notes(failed.history).filter((n) => n.startsWith("peer side failed"));
@@ -209,6 +221,7 @@ describe("a change waiting for acceptance in an account configured with a role",
     expect(cloud.calls).toHaveLength(2);
     expect(notes(stored().history).filter((n) => n.startsWith("peer side"))).toHaveLength(1);
     expect(audit.records.filter((r) => r.outcome === "peer-side")).toHaveLength(1);
+    expect(events.events).toHaveLength(2);
 
     // Corrected configuration: a new input, so the next look runs at once, accepts, and the remediation goes.
     registry.awsAccounts = registryWith(EXTERNAL_ID).awsAccounts ?? new Map();

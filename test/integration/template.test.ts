@@ -341,6 +341,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
     expect(fn.Environment.Variables).toMatchObject({
       ATLAS_SECRET_ID: "atlas-peering-gateway/dev/atlas",
       CALLERS_SECRET_ID: "atlas-peering-gateway/dev/callers",
+      POLICY_SECRET_ID: "atlas-peering-gateway/dev/policy",
     });
   });
 

@@ -6,14 +6,22 @@ import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY } from "../../local/simulator/index.j
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { optionsFromEnv } from "../../local/startOptions.js";
 import type { ChangeView } from "../../src/domain/change/view.js";
-import { awsPeering, changeApi, patchesTo, Transcript, until } from "./support/gatewayE2e.js";
+import {
+  changeApi,
+  otherAccountPeer,
+  otherAccountPeering,
+  patchesTo,
+  Transcript,
+  until,
+} from "./support/gatewayE2e.js";
 import { digestFetch } from "./support/simDigest.js";
 
 /**
  * The waiting flow rehearsed on the local stack, started from the environment as `npm start` starts it, over
  * real sockets: with ATLAS_SIM_AUTO_ACCEPT=false an AWS change reaches WAITING_FOR_USER and stays there (the
  * simulated peer holds in PENDING_ACCEPTANCE) until someone calls the simulator's accept endpoint; then it
- * settles SUCCEEDED. With GATEWAY_DATA_DIR the wait survives a restart of the whole stack.
+ * settles SUCCEEDED. With GATEWAY_DATA_DIR the wait survives a restart of the whole stack. The peer is the one
+ * in the AWS account where the gateway holds no role (it accepts in the demo AWS peer's account itself).
  */
 
 const TOKEN = "e2e-token-waiting-flow-01";
@@ -55,7 +63,7 @@ afterEach(async () => {
 async function atlasPeer(local: LocalStack): Promise<Record<string, unknown>> {
   const sim = local.simulator;
   if (!sim) throw new Error("the local stack has no embedded simulator");
-  const url = `${sim.url}/api/atlas/v2/groups/${sim.demo.groupId}/peers/${sim.demo.peers.aws.peerId}`;
+  const url = `${sim.url}/api/atlas/v2/groups/${sim.demo.groupId}/peers/${otherAccountPeer(sim).peerId}`;
   const headers = { Accept: "application/vnd.atlas.2023-01-01+json" };
   const answer = await digestFetch(url, { headers, username: DEMO_PUBLIC_KEY, password: DEMO_PRIVATE_KEY });
   return JSON.parse(answer.text) as Record<string, unknown>;
@@ -64,7 +72,8 @@ async function atlasPeer(local: LocalStack): Promise<Record<string, unknown>> {
 /** The accept call a person makes by hand (`curl -X POST …/__sim/peers/{id}/accept`). */
 async function acceptByHand(local: LocalStack): Promise<number> {
   const sim = local.simulator;
-  const answer = await fetch(`${sim?.url}/__sim/peers/${sim?.demo.peers.aws.peerId}/accept`, {
+  if (!sim) throw new Error("the local stack has no embedded simulator");
+  const answer = await fetch(`${sim.url}/__sim/peers/${otherAccountPeer(sim).peerId}/accept`, {
     method: "POST",
   });
   return answer.status;
@@ -75,10 +84,10 @@ async function submitAndWait(local: LocalStack, cidr: string): Promise<ChangeVie
   const sim = local.simulator;
   if (!sim) throw new Error("the local stack has no embedded simulator");
   const api = changeApi(local.gatewayUrl, TOKEN, new Transcript());
-  const peering = awsPeering(sim, cidr);
+  const peering = otherAccountPeering(sim, cidr);
   const submitted = await api.submit({
     groupId: sim.demo.groupId,
-    peerId: sim.demo.peers.aws.peerId,
+    peerId: otherAccountPeer(sim).peerId,
     peering,
   });
   expect(submitted.status).toBe(202);
@@ -113,7 +122,7 @@ describe("ATLAS_SIM_AUTO_ACCEPT=false on the local stack", () => {
     expect((await atlasPeer(local)).statusName).toBe("PENDING_ACCEPTANCE");
     const later = sim?.requests.filter((r) => r.method === "GET" && r.authenticated).length ?? 0;
     expect(later - reads).toBeGreaterThanOrEqual(3);
-    expect(sim ? patchesTo(sim, sim.demo.peers.aws.peerId) : []).toHaveLength(1);
+    expect(sim ? patchesTo(sim, otherAccountPeer(sim).peerId) : []).toHaveLength(1);
 
     expect(await acceptByHand(local)).toBe(200);
     const settled = await api.settled(waiting.id);
@@ -140,7 +149,7 @@ describe("ATLAS_SIM_AUTO_ACCEPT=false on the local stack", () => {
     expect(await api.settled(waiting.id)).toMatchObject({ state: "SUCCEEDED" });
     // The peer held what was asked: the restarted gateway had nothing to send again.
     const sim = second.simulator;
-    expect(sim ? patchesTo(sim, sim.demo.peers.aws.peerId) : ["no simulator"]).toEqual([]);
+    expect(sim ? patchesTo(sim, otherAccountPeer(sim).peerId) : ["no simulator"]).toEqual([]);
   });
 });
 

@@ -15,8 +15,11 @@ export interface AtlasAcceptResult {
 }
 
 export interface AtlasLink {
-  /** Give this to `startPeerCloud({ onAccepted })` or `peerCloud.onAccepted(…)`. */
-  hook: (pcxId: string) => void;
+  /**
+   * Give this to `startPeerCloud({ onAccepted })` or `peerCloud.onAccepted(…)`; it resolves once the
+   * simulator answered (the emulator gives CloudTrail's record on after that).
+   */
+  hook: (pcxId: string) => Promise<AtlasAcceptResult>;
   /** Every simulator call made so far, once answered. */
   settled(): Promise<AtlasAcceptResult[]>;
 }
@@ -43,7 +46,9 @@ export function linkToAtlasSimulator(
   };
   return {
     hook: (pcxId) => {
-      calls.push(accept(pcxId));
+      const call = accept(pcxId);
+      calls.push(call);
+      return call;
     },
     settled: () => Promise.all(calls),
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../calls.js";
+import type { TargetEvent } from "../eventBridge.js";
 import type { ActionContext, Ec2Action } from "./context.js";
 import type { Cloud } from "./model.js";
 import {
@@ -19,6 +20,7 @@ import {
   stsError,
 } from "./query.js";
 import { assumeRole } from "./sts.js";
+import { trailEvent } from "./trail.js";
 import {
   authorizeSecurityGroupIngress,
   createRoute,
@@ -52,11 +54,12 @@ export interface PeerCloudCall {
   error?: string;
 }
 
-/** What the dispatcher needs: the cloud, where calls are recorded, and the acceptance hook. */
+/** What the dispatcher needs: the cloud, where calls are recorded, and who is told of an acceptance. */
 export interface Dispatch {
   cloud: Cloud;
   calls: PeerCloudCall[];
-  onAccepted: (pcxId: string) => void;
+  /** Told of each peering accepted, with CloudTrail's record of the call. */
+  accepted: (pcxId: string, record: TargetEvent) => void;
 }
 
 /** Answers one request: STS AssumeRole, or an EC2 action as the role the credentials belong to. */
@@ -97,7 +100,7 @@ function runEc2(dispatch: Dispatch, call: PeerCloudCall, params: QueryParams) {
   if (session === undefined) {
     throw new QueryError("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
   }
-  call.roleArn = session.roleArn;
+  if (session.roleArn !== undefined) call.roleArn = session.roleArn;
   const run = ACTIONS[call.action];
   if (run === undefined) {
     throw new QueryError("InvalidAction", `The action ${call.action} is not valid for this web service.`);
@@ -105,12 +108,24 @@ function runEc2(dispatch: Dispatch, call: PeerCloudCall, params: QueryParams) {
   if (session.deniedActions.has(call.action)) {
     throw new QueryError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
   }
-  const context: ActionContext = {
-    cloud: dispatch.cloud,
-    session,
+  const context: ActionContext = { cloud: dispatch.cloud, session, region: call.region, params };
+  const members = run(context);
+  if (call.action === "AcceptVpcPeeringConnection") tellAccepted(dispatch, context, call);
+  return members;
+}
+
+/** An accepted peering, and CloudTrail's record of the call (a trail records every write, whoever made it). */
+function tellAccepted(dispatch: Dispatch, context: ActionContext, call: PeerCloudCall): void {
+  const pcxId = context.params.get("VpcPeeringConnectionId") ?? "";
+  const status = { code: "provisioning", message: "Provisioning" };
+  const record = trailEvent({
+    session: context.session,
+    accessKeyId: call.accessKeyId ?? "",
     region: call.region,
-    params,
-    onAccepted: dispatch.onAccepted,
-  };
-  return run(context);
+    eventName: call.action,
+    requestParameters: { vpcPeeringConnectionId: pcxId },
+    responseElements: { vpcPeeringConnection: { vpcPeeringConnectionId: pcxId, status } },
+    at: dispatch.cloud.now(),
+  });
+  dispatch.accepted(pcxId, record);
 }

@@ -61,3 +61,23 @@ export function addPendingPeering(cloud: Cloud, fixture: PendingPeeringFixture):
   cloud.peerings.set(peering.id, peering);
   return peering;
 }
+
+/** A person's own access key (an IAM user): EC2 calls signed with it run as that user, with every permission. */
+export interface UserFixture {
+  accessKeyId: string;
+  accountId: string;
+  userName: string;
+}
+
+export function addUser(cloud: Cloud, user: UserFixture): void {
+  cloud.sessions.set(user.accessKeyId, {
+    accountId: user.accountId,
+    identity: {
+      type: "IAMUser",
+      arn: `arn:aws:iam::${user.accountId}:user/${user.userName}`,
+      principalId: `AIDA${user.accessKeyId.slice(4)}`,
+    },
+    deniedActions: new Set(),
+    sessionName: user.userName,
+  });
+}

@@ -67,10 +67,20 @@ export interface Role {
   deniedActions?: readonly string[];
 }
 
-/** Who signed an EC2 request: the account and role of credentials STS issued. */
+/** Who CloudTrail names as a call's caller (its `userIdentity`). */
+export interface Identity {
+  type: "AssumedRole" | "IAMUser";
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<session>` or `arn:aws:iam::<account>:user/<name>`. */
+  arn: string;
+  principalId: string;
+}
+
+/** Who signed an EC2 request: credentials STS issued for a role, or a person's own access key. */
 export interface Session {
   accountId: string;
-  roleArn: string;
+  /** The role an STS session runs as; absent for a person's own key. */
+  roleArn?: string;
+  identity: Identity;
   deniedActions: ReadonlySet<string>;
   sessionName: string;
 }

@@ -90,7 +90,6 @@ export const acceptVpcPeeringConnection: Ec2Action = (context) => {
   }
   peering.status = "provisioning";
   peering.acceptedAt = context.cloud.now();
-  context.onAccepted(id);
   return {
     vpcPeeringConnection: {
       ...peeringXml(context, peering),

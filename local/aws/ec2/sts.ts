@@ -27,14 +27,20 @@ export function assumeRole(cloud: Cloud, params: QueryParams, caller: string): {
   }
   const accountId = /^arn:aws:iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? "000000000000";
   const accessKeyId = `ASIA${randomBytes(8).toString("hex").toUpperCase()}`;
+  const roleName = roleArn.split("/").at(-1) ?? "role";
+  const identity = {
+    type: "AssumedRole" as const,
+    arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
+    principalId: `AROA${accessKeyId.slice(4)}:${sessionName}`,
+  };
   cloud.sessions.set(accessKeyId, {
     accountId,
     roleArn,
+    identity,
     deniedActions: new Set(role.deniedActions ?? []),
     sessionName,
   });
   const seconds = Number(params.get("DurationSeconds") ?? 3600);
-  const roleName = roleArn.split("/").at(-1) ?? "role";
   return {
     Credentials: {
       AccessKeyId: accessKeyId,
@@ -42,9 +48,6 @@ export function assumeRole(cloud: Cloud, params: QueryParams, caller: string): {
       SessionToken: randomBytes(32).toString("base64"),
       Expiration: new Date(cloud.now() + seconds * 1000).toISOString(),
     },
-    AssumedRoleUser: {
-      AssumedRoleId: `AROA${accessKeyId.slice(4)}:${sessionName}`,
-      Arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
-    },
+    AssumedRoleUser: { AssumedRoleId: identity.principalId, Arn: identity.arn },
   };
 }

@@ -112,7 +112,7 @@ export class AtlasClient implements AtlasPeeringApi {
     for (let attempt = 1; ; attempt++) {
       const slot = await this.budget?.take(target);
       if (slot && !slot.granted) {
-        if (last === undefined) throw new AtlasBudgetEmptyError(slot.retryAtMs);
+        if (last === undefined) throw new AtlasBudgetEmptyError(slot.retryAtMs, this.now());
         return this.finish(last, attempt - 1, started);
       }
       const outcome = await this.attempt(auth, request, options.deadline);

@@ -13,6 +13,7 @@ import type {
 import {
   CHANGE_EVENT_DETAIL_TYPE,
   CHANGE_EVENT_SOURCE,
+  DRIFTED_DETAIL_TYPE,
   EventPublishError,
   EXPIRING_DETAIL_TYPE,
   NOTIFICATION_DUE_DETAIL_TYPE,
@@ -40,7 +41,18 @@ export class EventBridgeChangePublisher implements ChangeEventPublisher {
    * EventBridge did not take it.
    */
   async publish(change: ChangeView, notification: PublishedNotification): Promise<void> {
-    const { id: notificationId, version, warning } = notification;
+    const { id: notificationId, version, warning, drift } = notification;
+    if (drift) {
+      // The signature is how the gateway tells drifts apart; consumers de-duplicate on notificationId.
+      const { signature: _internal, ...report } = drift;
+      const detail = { ...report, callerId: change.callerId, correlationId: change.correlationId };
+      await this.put(
+        DRIFTED_DETAIL_TYPE,
+        { ...detail, notificationId, version },
+        `the drift of ${change.id}`,
+      );
+      return;
+    }
     if (warning) {
       const detail = {
         changeId: change.id,

@@ -45,6 +45,10 @@ export const ATLAS_ERROR_CODES: Readonly<Record<string, string>> = {
   "change-in-flight": "GATEWAY_CHANGE_IN_FLIGHT",
   "idempotency-key-reused": "GATEWAY_IDEMPOTENCY_KEY_REUSED",
   "change-not-updatable": "GATEWAY_CHANGE_NOT_UPDATABLE",
+  // Atlas's own codes: Atlas answers an overlapping CIDR with them, and the gateway refuses it the same way.
+  "overlapping-cidr-block": "OVERLAPPING_CIDR_BLOCK",
+  "overlapping-atlas-cidr-block": "OVERLAPPING_ATLAS_CIDR_BLOCK",
+  "policy-refused": "GATEWAY_POLICY_REFUSED",
   "callback-not-allowed": "GATEWAY_CALLBACK_NOT_ALLOWED",
   "change-not-found": "GATEWAY_CHANGE_NOT_FOUND",
   "change-ended": "GATEWAY_CHANGE_ENDED",
@@ -68,6 +72,7 @@ export const ATLAS_ERROR_CODES: Readonly<Record<string, string>> = {
   scheduling: "GATEWAY_SCHEDULING_FAILED",
   "secret-unavailable": "GATEWAY_SECRET_UNAVAILABLE",
   "callers-registry": "GATEWAY_CALLERS_UNAVAILABLE",
+  "policy-unavailable": "GATEWAY_POLICY_UNAVAILABLE",
   "slack-not-set-up": "GATEWAY_SLACK_NOT_SET_UP",
   "slack-secret": "GATEWAY_SLACK_SECRET_UNAVAILABLE",
   "cursor-key": "GATEWAY_CURSOR_KEY_UNAVAILABLE",

@@ -1,5 +1,6 @@
 import { type ErrorKind, GatewayError } from "../../domain/errors.js";
 import type { AtlasErrorBody } from "../../ports/AtlasPeeringApi.js";
+import { AtlasBudgetEmptyError } from "../../ports/AtlasRateBudget.js";
 import { ChangeRateLimitedError } from "../../usecases/changeRate.js";
 import { atlasMembers, speaksAtlas } from "./atlasProblem.js";
 import { HttpProblemError } from "./errors.js";
@@ -103,7 +104,7 @@ export function describeProblem(error: unknown): Problem {
   const headers = {
     ...HEADERS_BY_KIND[error.kind],
     ...(error instanceof HttpProblemError ? error.headers() : {}),
-    ...(error instanceof ChangeRateLimitedError ? { "Retry-After": String(error.retryAfterSeconds) } : {}),
+    ...retryAfterOf(error),
   };
   return {
     status,
@@ -113,6 +114,16 @@ export function describeProblem(error: unknown): Problem {
     extensions: error.details(),
     headers,
   };
+}
+
+/**
+ * When to try again, for the errors that know: the caller's own rate limit, and the shared Atlas budget (its
+ * 503 says when the next token is due, so an Atlas client backs off as it does for Atlas's own 503).
+ */
+function retryAfterOf(error: GatewayError): Record<string, string> {
+  if (error instanceof ChangeRateLimitedError || error instanceof AtlasBudgetEmptyError)
+    return { "Retry-After": String(error.retryAfterSeconds) };
+  return {};
 }
 
 function problemResponse(

@@ -1,5 +1,6 @@
 import { GatewayError } from "../../domain/errors.js";
 import { parseJson } from "../../domain/json.js";
+import { GuardrailRefusal } from "../../domain/policy/errors.js";
 import type { AuditLog } from "../../ports/AuditLog.js";
 import { ChangeRefusedError } from "../../usecases/errors.js";
 import { checkJsonShape } from "./jsonLimits.js";
@@ -50,7 +51,8 @@ export async function auditRefusal(
 
 /** Whether a refusal gets an audit record here (not when unauthenticated, nor when the use case wrote one). */
 function isAudited(status: number, error: unknown): boolean {
-  return AUDITED.has(status) && !(error instanceof ChangeRefusedError) && !isUnauthenticated(error);
+  const auditedByUseCase = error instanceof ChangeRefusedError || error instanceof GuardrailRefusal;
+  return AUDITED.has(status) && !auditedByUseCase && !isUnauthenticated(error);
 }
 
 /** No or bad credentials, whatever status a channel gives it. */

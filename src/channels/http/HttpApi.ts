@@ -9,6 +9,7 @@ import { auditRoute } from "./auditRoute.js";
 import { cancelChangeRoute, getChangeRoute, listChangesRoute } from "./changesRoutes.js";
 import type { HttpApiDeps, RouteContext } from "./context.js";
 import { openApiDocument } from "./openApiRoute.js";
+import { listPeeringsRoute } from "./peeringsRoute.js";
 import { isOpenApiDocumentRequest, matchRoute, type Route } from "./routes.js";
 import { submitChangeRoute } from "./submitChangeRoute.js";
 
@@ -69,6 +70,8 @@ function serve(route: Route, context: RouteContext, deps: HttpApiDeps): Promise<
       return cancelChangeRoute(route.id, context, deps);
     case "audit":
       return auditRoute(context, deps);
+    case "list-peerings":
+      return listPeeringsRoute(context, deps);
     case "openapi":
       return Promise.resolve(openApiDocument(context.request));
   }

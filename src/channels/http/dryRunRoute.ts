@@ -1,7 +1,9 @@
 import { parseObject } from "../../domain/json.js";
 import { type ChangeAdmission, checkAdmission } from "../../usecases/admitChange.js";
 import { wholeBody } from "../../usecases/completePeering.js";
+import { type GuardVerdict, judgeChange } from "../../usecases/guardrails.js";
 import { readAndPlan } from "../../usecases/readAndPlan.js";
+import { describeProblem } from "../common/problem.js";
 import { type HttpResult, json } from "../common/response.js";
 import type { HttpApiDeps, RouteContext } from "./context.js";
 
@@ -11,7 +13,9 @@ import type { HttpApiDeps, RouteContext } from "./context.js";
  * partial `peering` completed from the peer, a whole one as written), `diff` (`field: current → desired`, only
  * what would really change), `noop`, `warnings`, and `refusal` when Atlas cannot make it in place. A partial
  * body is completed by the same rule as the change (`completePeering`), and its refusals are the change's.
- * The peer is read once. Nothing is recorded, locked or sent.
+ * The peer is read once. `verdict` is the guardrails' (the project policy, and the overlap check when the
+ * CIDR changes): `allowed`, and the problem the change would be refused with. Nothing is recorded, locked or
+ * sent.
  */
 export async function dryRunRoute(
   admission: ChangeAdmission,
@@ -29,6 +33,19 @@ export async function dryRunRoute(
     context.deadline,
     whole.knownPeer,
   );
+  const prefix = admission.partial?.pathPrefix ?? admission.bodyPath;
+  const verdict = await judgeChange(
+    {
+      groupId: call.groupId,
+      peerId: call.peerId,
+      provider: whole.provider,
+      desired: merged,
+      ...(prefix === undefined ? {} : { pathPrefix: prefix }),
+    },
+    plan,
+    deps,
+    context.deadline,
+  );
   return json(200, {
     dryRun: true,
     groupId: call.groupId,
@@ -37,8 +54,22 @@ export async function dryRunRoute(
     merged,
     diff: plan.diff,
     changes: plan.diff.map((d) => `${d.field}: ${d.current ?? "(unset)"} → ${d.desired}`),
-    warnings: plan.warnings,
+    warnings: [...plan.warnings, ...verdict.warnings],
+    verdict: verdictView(verdict),
     ...(plan.refusal === undefined ? {} : { refusal: plan.refusal }),
     current: current ?? null,
   });
+}
+
+/** The verdict as the dry run shows it: the checks' outcomes and, when refused, the problem the change gets. */
+function verdictView(verdict: GuardVerdict) {
+  const { allowed, policy, overlap, refusal } = verdict;
+  if (!refusal) return { allowed, policy, overlap };
+  const problem = describeProblem(refusal);
+  return {
+    allowed,
+    policy,
+    overlap,
+    refusal: { status: problem.status, type: problem.slug, detail: problem.detail, ...problem.extensions },
+  };
 }

@@ -11,6 +11,7 @@ export type Route =
   | { kind: "get-change"; id: string }
   | { kind: "cancel-change"; id: string }
   | { kind: "audit" }
+  | { kind: "list-peerings" }
   | { kind: "openapi" };
 
 const ATLAS_PEER = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/([^/]+)\/?$/;
@@ -18,6 +19,7 @@ const ATLAS_PEERS = /^\/api\/atlas\/(v1\.0|v2)\/groups\/([^/]+)\/peers\/?$/;
 const CHANGES = /^\/v1\/peering-changes\/?$/;
 const CHANGE = /^\/v1\/peering-changes\/([^/]+)\/?$/;
 const AUDIT = /^\/v1\/audit\/?$/;
+const PEERINGS = /^\/v1\/peerings\/?$/;
 const OPENAPI = /^\/v1\/openapi\.json$/;
 
 /** The OpenAPI document is the one route served without authentication (see HttpApi.ts). */
@@ -55,6 +57,10 @@ export function matchRoute(method: string, path: string): Route {
   }
   if (AUDIT.test(path)) {
     if (method === "GET") return { kind: "audit" };
+    throw new MethodNotAllowedError(["GET"]);
+  }
+  if (PEERINGS.test(path)) {
+    if (method === "GET") return { kind: "list-peerings" };
     throw new MethodNotAllowedError(["GET"]);
   }
   if (OPENAPI.test(path)) {

@@ -43,6 +43,7 @@ export async function submitChangeRoute(context: RouteContext, deps: HttpApiDeps
     provider: providerOf(input.peering),
     body: JSON.stringify(peering),
     requestId: context.request.requestId,
+    bodyPath: "peering",
     ...(input.reason === undefined ? {} : { reason: input.reason }),
     ...(input.callbackUrl === undefined ? {} : { callbackUrl: input.callbackUrl }),
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),

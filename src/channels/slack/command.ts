@@ -22,6 +22,7 @@ export interface SlashCommand {
 export type SlackAction =
   | { kind: "help" }
   | { kind: "status"; changeId: string }
+  | { kind: "peers"; groupId: string; q?: string }
   | { kind: "update" | "plan"; groupId: string; peerId: string; fields: Record<string, string> }
   | { kind: "usage"; problem: string };
 
@@ -36,6 +37,7 @@ export const USAGE_TEXT = [
   "*Usage:* `/atlas-peering <command>`",
   "• `/atlas-peering help`: show this help",
   "• `/atlas-peering status <changeId>`: show a change and what it is waiting for",
+  "• `/atlas-peering peers <groupId> [id]`: list the project's peerings (AWS, Azure, GCP), or find one by an id you hold (`pcx-…`, `vpc-…`, a VNet or network name)",
   "• `/atlas-peering plan <groupId> <peerId> field=value …`: show what an update would change, without changing it",
   "• `/atlas-peering update <groupId> <peerId> field=value …`: change the peering",
   `Fields: ${ACTION_FIELDS.map((f) => `\`${f}\``).join(", ")}.`,
@@ -88,6 +90,12 @@ export function parseAction(text: string): SlackAction {
     const [changeId, ...rest] = args;
     if (changeId === undefined || rest.length > 0) return usage("status takes exactly one change id");
     return { kind: "status", changeId };
+  }
+  if (keyword === "peers") {
+    const [groupId, q, ...rest] = args;
+    if (groupId === undefined || rest.length > 0)
+      return usage("peers takes a groupId and at most one id to find");
+    return q === undefined ? { kind: "peers", groupId } : { kind: "peers", groupId, q };
   }
   if (keyword === "update" || keyword === "plan") return parseChange(keyword, args);
   return usage(`unknown command ${quoteWord(verb ?? "")}; try help`);

@@ -1,4 +1,6 @@
+import type { InventoryItem } from "../../domain/change/inventory.js";
 import type { ChangeView } from "../../domain/change/view.js";
+import type { InventoryAnswer } from "../common/inventoryAnswer.js";
 import { USAGE_TEXT } from "./command.js";
 
 /** A message for a slash command answer or a `response_url` POST (Block Kit, with a plain fallback). */
@@ -17,6 +19,12 @@ export interface SlackPlan {
   diff: Array<{ field: string; current: string | null; desired: string }>;
   noop: boolean;
   warnings: string[];
+  /** The guardrails' verdict (the project policy, overlapping CIDRs); absent: not judged. */
+  verdict?: {
+    allowed: boolean;
+    policy: "none" | "allowed" | "refused";
+    refusal?: { title: string; detail: string };
+  };
 }
 
 /** Slack refuses a section text longer than this. */
@@ -148,7 +156,85 @@ export function planMessage(plan: SlackPlan, target: { groupId: string; peerId: 
   if (plan.warnings.length > 0) {
     blocks.push(section(plan.warnings.map((w) => `⚠️ ${escapeMrkdwn(w)}`).join("\n")));
   }
-  blocks.push(context("Nothing was sent to Atlas. Run `update` with the same arguments to apply it."));
+  const refusal = plan.verdict?.refusal;
+  if (refusal)
+    blocks.push(section(`⛔ *Would be refused*: ${escapeMrkdwn(`${refusal.title}: ${refusal.detail}`)}`));
+  else if (plan.verdict?.policy === "allowed") blocks.push(section("✅ Within the project policy."));
+  blocks.push(
+    context(
+      refusal
+        ? "Nothing was sent to Atlas; `update` with these arguments would be refused."
+        : "Nothing was sent to Atlas. Run `update` with the same arguments to apply it.",
+    ),
+  );
   const summary = plan.noop ? "no change" : `${plan.diff.length} field(s) would change`;
   return { response_type: "ephemeral", text: `Plan for ${where}: ${summary}`, blocks };
+}
+
+/** Peerings a Slack answer shows, one section each: Slack allows 50 blocks, and a channel wants it short. */
+const MAX_LISTED_PEERINGS = 15;
+
+/**
+ * A project's peerings, compact: one section per peering (provider, id, Atlas's status, its network, the
+ * last change, the next step, the Terraform import id), the providers that could not be read, and where the
+ * whole list is when it is longer. Only the user sees it.
+ *
+ * @example peeringsMessage(inventoryAnswer(inventory), undefined)
+ */
+export function peeringsMessage(answer: InventoryAnswer, q: string | undefined): SlackMessage {
+  const where = `project ${answer.groupId}${q === undefined ? "" : ` matching "${q}"`}`;
+  const count = `${answer.items.length} peering(s)`;
+  const blocks: object[] = [section(`*Peerings of ${escapeMrkdwn(where)}*: ${count}`)];
+  for (const item of answer.items.slice(0, MAX_LISTED_PEERINGS)) blocks.push(section(peeringLines(item)));
+  for (const error of answer.errors ?? []) {
+    const code = error.code === undefined ? "" : ` ${error.code}`;
+    const said = `${error.provider} peerings could not be read (${error.status}${code}): ${error.detail}`;
+    blocks.push(section(`:warning: ${escapeMrkdwn(said)}`));
+  }
+  const more = answer.items.length > MAX_LISTED_PEERINGS || answer.truncated === true;
+  if (more) {
+    const shown = Math.min(answer.items.length, MAX_LISTED_PEERINGS);
+    const all = `peering-gateway peers list --group ${answer.groupId}`;
+    blocks.push(
+      context(
+        escapeMrkdwn(
+          `Showing ${shown} of ${answer.items.length}${answer.truncated ? "+" : ""}; the whole list: ${all}`,
+        ),
+      ),
+    );
+  }
+  if (answer.items.length === 0 && (answer.errors ?? []).length === 0) {
+    blocks.push(
+      section(
+        q === undefined ? "Atlas lists no peering in this project." : "No peering has an id containing that.",
+      ),
+    );
+  }
+  return { response_type: "ephemeral", text: escapeMrkdwn(`Peerings of ${where}: ${count}`), blocks };
+}
+
+/** One peering in a few lines; every value escaped, ids in code spans. */
+function peeringLines(item: InventoryItem): string {
+  const network = ["vpcId", "vnetName", "networkName", "routeTableCidrBlock"]
+    .map((field) => item.settings[field])
+    .filter((value): value is string => typeof value === "string");
+  const ids = [...network, ...(item.atlas.connectionId ? [item.atlas.connectionId] : [])];
+  const status = `${item.atlas.status ?? "status unknown"}${item.atlas.error ? ` (${item.atlas.error})` : ""}`;
+  const lines = [
+    `• *${item.provider}* \`${escapeMrkdwn(item.peerId)}\` *${escapeMrkdwn(status)}*` +
+      (ids.length === 0 ? "" : ` · ${escapeMrkdwn(ids.join(" · "))}`),
+  ];
+  const last = item.lastChange;
+  if (last !== undefined) {
+    lines.push(
+      `Last change \`${escapeMrkdwn(last.id)}\` ${escapeMrkdwn(`${last.state} by ${last.callerId}, ${last.updatedAt}`)}`,
+    );
+  }
+  if (item.nextAction !== undefined) lines.push(`*Next:* ${escapeMrkdwn(shortened(item.nextAction, 400))}`);
+  lines.push(`Terraform import id: \`${escapeMrkdwn(item.importId)}\``);
+  return lines.join("\n");
+}
+
+function shortened(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -7,6 +7,7 @@ import { RequestValidationError } from "../../domain/validation.js";
 import { admitChange } from "../../usecases/admitChange.js";
 import { audit } from "../../usecases/audit.js";
 import { completePeering, PeerUnreadableError } from "../../usecases/completePeering.js";
+import { judgeChange } from "../../usecases/guardrails.js";
 import { readAndPlan } from "../../usecases/readAndPlan.js";
 import { slackRefusalText } from "./answers.js";
 import type { SlashCommand } from "./command.js";
@@ -77,7 +78,10 @@ export async function slackChange(
   const { merged, current, provider } = completion;
   if (action.kind === "plan") {
     const { plan } = await readAndPlan(call, provider, merged, deps, deadline, current);
-    return planMessage(plan, action);
+    const judged = { groupId: action.groupId, peerId: action.peerId, provider, desired: merged };
+    const verdict = await judgeChange(judged, plan, deps, deadline);
+    const warnings = [...plan.warnings, ...verdict.warnings];
+    return planMessage({ ...plan, warnings, verdict }, action);
   }
   return submit({ call, provider, merged, current, command, caller, requestId }, deps, deadline);
 }

@@ -1,16 +1,26 @@
 import { AuthenticationError } from "../../access/errors.js";
 import { toView } from "../../domain/change/view.js";
+import { validateInventoryQuery } from "../../domain/peering/inventoryQuery.js";
 import { RequestValidationError } from "../../domain/validation.js";
 import { SlackSecretError } from "../../ports/SlackSigningSecrets.js";
 import { audit } from "../../usecases/audit.js";
+import { listPeerings } from "../../usecases/listPeerings.js";
 import { getChange } from "../../usecases/manageChanges.js";
 import { answerWithProblems, type NoteCaller } from "../common/answered.js";
+import { inventoryAnswer } from "../common/inventoryAnswer.js";
 import type { GatewayRequest } from "../common/request.js";
 import { type HttpResult, json } from "../common/response.js";
+import { allValid } from "../common/validated.js";
 import { slackRefusalText } from "./answers.js";
 import { callerForSlack, parseAction, parseSlashCommand, type SlashCommand } from "./command.js";
 import type { SlackDeps } from "./deps.js";
-import { changeMessage, refusalMessage, type SlackMessage, usageMessage } from "./messages.js";
+import {
+  changeMessage,
+  peeringsMessage,
+  refusalMessage,
+  type SlackMessage,
+  usageMessage,
+} from "./messages.js";
 import { SLACK_TOLERANCE_SECONDS, slackReplayKey, verifySlackSignature } from "./signature.js";
 import { slackChange } from "./slackChange.js";
 
@@ -174,15 +184,36 @@ async function answer(
     case "status":
       return getChange(action.changeId, caller, deps).then(
         (change) => changeMessage(toView(change), `Change ${change.id}`),
-        (error: unknown) => {
-          const text = slackRefusalText(error);
-          if (text === undefined) throw error;
-          return refusalMessage(text);
-        },
+        toldOrThrown,
       );
+    case "peers":
+      return peers(action, caller, requestId, deps, deadline).catch(toldOrThrown);
     default:
       return slackChange(action, command, caller, requestId, deps, deadline);
   }
+}
+
+/**
+ * `peers <groupId> [id]`: the project's inventory within Slack's budget (the three Atlas lists are read at
+ * once, with what is left of it as their deadline), refused politely without a grant for the project.
+ */
+async function peers(
+  action: { groupId: string; q?: string },
+  caller: Parameters<typeof getChange>[1],
+  requestId: string,
+  deps: SlackDeps,
+  deadline: number,
+): Promise<SlackMessage> {
+  const [query] = allValid(validateInventoryQuery({ groupId: action.groupId, q: action.q }));
+  const reader = { caller, channel: "slack" as const, requestId, route: "/atlas-peering peers" };
+  return peeringsMessage(inventoryAnswer(await listPeerings(query, reader, deps, deadline)), query.q);
+}
+
+/** An error the user can act on, told in a refusal; the gateway's own failures fail the request. */
+function toldOrThrown(error: unknown): SlackMessage {
+  const text = slackRefusalText(error);
+  if (text === undefined) throw error;
+  return refusalMessage(text);
 }
 
 function reply(message: SlackMessage): HttpResult {

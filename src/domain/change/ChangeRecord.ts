@@ -148,6 +148,12 @@ export interface ChangeRecord {
   acceptance?: AcceptanceWindow;
   /** AWS: the gateway's last run on the peer's side of the peering, when its account is configured (peerSide.ts). */
   peerSide?: PeerSideSummary;
+  /**
+   * AWS: the peer's account, when the registry's `awsAccounts` lists it, so the gateway (not a person) accepts
+   * the request and adds the route there; the next action says so. Set by the check that finds the request
+   * pending in a listed account, removed by one that finds the account no longer listed (accepterAccount.ts).
+   */
+  accepterAccountId?: string;
   history: Transition[];
   /** Epoch ms. */
   createdAt: number;

@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
+import { setting } from "../peering/providers/observed.js";
 import type { ChangeState } from "../peering/status.js";
+import type { ChangeRecord } from "./ChangeRecord.js";
+import { awaitsAcceptance } from "./expiry.js";
+import { desiredSettings } from "./nextAction.js";
 
 /** How often to look at a change, by situation. All in milliseconds. */
 export interface CadencePolicy {
@@ -9,6 +13,13 @@ export interface CadencePolicy {
   humanWaitMaxMs: number;
   /** How long a change is followed at most: `CHANGE_DEADLINE_HOURS`, default 168 h (AWS expires requests after 7 days). */
   deadlineMs: number;
+  /**
+   * AWS accounts whose VPC peering calls reach the gateway as events (`PEER_EVENT_ACCOUNTS`, the stack's
+   * `peerAccountIds`): a person's accept there re-checks the change at once (noticePeerSideCall.ts), so while
+   * such a request waits the schedule is only the safety net and backs off up to `waitMaxMs`
+   * (`RECHECK_EVENT_COVERED_WAIT_MAX_SECONDS`, default 1800 s) instead of `humanWaitMaxMs`. Absent: no account.
+   */
+  eventCovered?: { accountIds: readonly string[]; waitMaxMs: number };
 }
 
 /**
@@ -29,6 +40,8 @@ export const RETRYING_MAX_DELAY_MS = 60 * 60 * 1000;
  *
  * @param checks consecutive checks (including this one) in this state: `waitingChecks` or `retryingChecks`
  * @param jitter where in the RETRYING window to land, in [0, 1) (see {@link jitterFor})
+ * @param eventCovered the change waits on a request whose acceptance reaches the gateway as an event (see
+ *   {@link CadencePolicy.eventCovered}): the human wait's ceiling is the covered one, never below the usual
  */
 export function delayBeforeNextCheck(
   state: ChangeState,
@@ -36,14 +49,31 @@ export function delayBeforeNextCheck(
   checks: number,
   retryAfterMs?: number,
   jitter = 0,
+  eventCovered = false,
 ): number {
   if (state === "WAITING_FOR_USER") {
-    return Math.max(policy.recheckDelayMs, Math.min(policy.humanWaitMaxMs, doubled(policy, checks)));
+    const covered = eventCovered ? (policy.eventCovered?.waitMaxMs ?? 0) : 0;
+    const ceiling = Math.max(policy.humanWaitMaxMs, covered);
+    return Math.max(policy.recheckDelayMs, Math.min(ceiling, doubled(policy, checks)));
   }
   const floor = Math.max(policy.recheckDelayMs, retryAfterMs ?? 0);
   if (state !== "RETRYING") return floor;
   const ceiling = Math.min(Math.max(policy.recheckDelayMs, RETRYING_MAX_DELAY_MS), doubled(policy, checks));
   return ceiling <= floor ? floor : Math.floor(floor + jitter * (ceiling - floor));
+}
+
+/**
+ * Whether `change` waits on an AWS request in an account whose peering calls reach the gateway as events
+ * ({@link CadencePolicy.eventCovered}): the account Atlas reports for the peer, else the one the change asked.
+ */
+export function acceptanceReachesUs(
+  change: Pick<ChangeRecord, "provider" | "state" | "atlas" | "desired">,
+  policy: CadencePolicy,
+): boolean {
+  const accounts = policy.eventCovered?.accountIds;
+  if (!accounts?.length || change.provider !== "AWS" || !awaitsAcceptance(change)) return false;
+  const account = setting({ atlas: change.atlas }, desiredSettings(change.desired), "awsAccountId");
+  return account !== undefined && accounts.includes(account);
 }
 
 /** The re-check delay doubled once per check after the first. */

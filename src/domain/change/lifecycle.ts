@@ -2,7 +2,13 @@ import { parseObject } from "../json.js";
 import { type ChangeState, isTerminal, type PeerStatus } from "../peering/status.js";
 import { budgetNote, budgetWaitDelay, inBudgetRun } from "./budgetWait.js";
 import type { AtlasObservation, ChangeRecord, Transition } from "./ChangeRecord.js";
-import { type CadencePolicy, delayBeforeNextCheck, jitterFor, nextCheckTime } from "./cadence.js";
+import {
+  acceptanceReachesUs,
+  type CadencePolicy,
+  delayBeforeNextCheck,
+  jitterFor,
+  nextCheckTime,
+} from "./cadence.js";
 import { followAcceptance, requestExpired } from "./expiry.js";
 import { observedPeerSettings } from "./observed.js";
 import { type ChangeOperation, OPERATION_RULES } from "./operations.js";
@@ -88,7 +94,8 @@ export function applyOutcome(
     const checks = state === "RETRYING" ? (next.retryingChecks ?? 1) : next.waitingChecks;
     // Seeded by the attempt the next check carries, so each step of one change lands elsewhere in its window.
     const jitter = jitterFor(change.id, next.attempt);
-    const delay = delayBeforeNextCheck(state, policy, checks, retryAfterMs, jitter);
+    const covered = acceptanceReachesUs(next, policy);
+    const delay = delayBeforeNextCheck(state, policy, checks, retryAfterMs, jitter, covered);
     next.nextCheckAt = nextCheckTime(now, delay, change.deadline);
   }
   return followAcceptance(change, next, now, policy.recheckDelayMs);

@@ -1,14 +1,18 @@
 import type { ReplyAddress } from "../channels.js";
 import { isTerminal } from "../peering/status.js";
 import type { ChangeRecord } from "./ChangeRecord.js";
+import type { DriftReport } from "./driftReport.js";
 import { announcedWarning, type ExpiryWarning } from "./expiry.js";
+import { peerSideStoppedAnew } from "./peerSide.js";
 import { type ChangeView, toView } from "./view.js";
 
 /** Where a notification goes: the gateway's event bus, the caller's signed callback, the channel's reply. */
 export type NotificationTarget = "event" | "callback" | "reply";
 
 /**
- * One announcement of a change's state (it entered WAITING_FOR_USER or ended), kept in the store's outbox from
+ * One announcement of a change's state (it entered WAITING_FOR_USER or ended, or, while it waits, the
+ * gateway's run in the peer's AWS account stopped for an operator: the view then carries the remediation and
+ * a next action that says so; it goes out as any state announcement), kept in the store's outbox from
  * the moment the state is written (in the same write) until every target has it or the gateway gives up.
  * Delivery happens in the notify function, never in the request, re-check or sweeper paths.
  */
@@ -25,6 +29,11 @@ export interface Notification {
    * expires soon (expiry.ts), announced as `Peering Change Expiring`, callback type `peering.change.expiring`.
    */
   warning?: ExpiryWarning;
+  /**
+   * Present on a drift announcement (drift.ts): the peering no longer holds what its last change settled,
+   * announced as `Peering Drifted`, callback type `peering.drifted`.
+   */
+  drift?: DriftReport;
   /**
    * The callback URL as the caller gave it (the view shows it without query string or fragment, which may
    * hold a token), and where the channel replies: the change drops its reply address once it ends, so the
@@ -71,8 +80,9 @@ export function notificationId(change: Pick<ChangeRecord, "id" | "version">): st
 
 /**
  * The notification `next` calls for after `previous`, or undefined: a person must act, the change ended, or
- * (without a change of state) the request it waits on expires in 24 h or 1 h. One write announces at most one
- * of these, so its id, which names the version, is unique per notification.
+ * (without a change of state) the request it waits on expires in 24 h or 1 h, or the gateway's run on the
+ * peer's side stopped for the first time for its inputs (peerSide.ts). One write announces at most one of
+ * these, so its id, which names the version, is unique per notification.
  * The event always; the callback when the request carried a URL; the reply when its channel can answer later.
  */
 export function notificationFor(
@@ -82,7 +92,8 @@ export function notificationFor(
 ): Notification | undefined {
   const warning = announcedWarning(next, previous);
   if (warning) return { ...announcement(next, now), warning };
-  if (next.state === previous.state) return undefined;
+  if (next.state === previous.state)
+    return peerSideStoppedAnew(previous, next) ? announcement(next, now) : undefined;
   if (next.state !== "WAITING_FOR_USER" && !isTerminal(next.state)) return undefined;
   return announcement(next, now);
 }

@@ -50,6 +50,36 @@ export function peerSideRequestFor(
   return answer.ok ? answer.request : undefined;
 }
 
+/**
+ * `change` marked with the peer's account while its request waits in an account the registry's `awsAccounts`
+ * lists (the gateway, not a person, accepts there: the next action says so), unmarked once it is not listed.
+ * Unchanged while the change waits for no acceptance: the mark is only read then.
+ */
+export function markAccepterAccount(change: ChangeRecord, accounts: AccepterAccounts): ChangeRecord {
+  if (!awaitsPeerAcceptance(change)) return change;
+  const account = setting(change, desiredSettings(change.desired), "awsAccountId");
+  const listed = account !== undefined && accounts.has(account) ? account : undefined;
+  if (listed === change.accepterAccountId) return change;
+  const { accepterAccountId: _old, ...rest } = change;
+  return listed === undefined ? rest : { ...rest, accepterAccountId: listed };
+}
+
+/**
+ * Whether `next` records the first stop (failed, not acceptable) of the gateway's run for its inputs (pcx,
+ * region, CIDR, account settings): the write then tells whoever asked, once, with the remediation. A run
+ * that fails again with the same inputs at the human-wait pace tells nobody again.
+ */
+export function peerSideStoppedAnew(previous: ChangeRecord, next: ChangeRecord): boolean {
+  const now = next.peerSide;
+  if (now === undefined || !stopped(now) || previous.peerSide === now) return false;
+  const before = previous.peerSide;
+  return before === undefined || !stopped(before) || before.inputs !== now.inputs;
+}
+
+function stopped(summary: PeerSideSummary): boolean {
+  return summary.outcome === "failed" || summary.outcome === "not-acceptable";
+}
+
 /** A digest of what a run is given: a new pcx, region, CIDR or account setting means a run at once. */
 export function peerSideInputs(request: PeerSideRequest): string {
   const { changeId: _change, ...given } = request;

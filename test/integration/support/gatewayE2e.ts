@@ -58,6 +58,22 @@ export function awsPeering(sim: AtlasSimulator, routeTableCidrBlock: string) {
   return { accepterRegionName, awsAccountId, containerId, vpcId, routeTableCidrBlock };
 }
 
+/**
+ * The local stack's AWS peer in the account where the gateway holds no role: a change to it waits for a
+ * person (the demo AWS peer's account is configured for acceptance, so the gateway accepts there itself).
+ */
+export function otherAccountPeer(sim: AtlasSimulator) {
+  const peer = sim.demo.awsOtherAccount;
+  if (!peer) throw new Error("expected the local stack's AWS peer in another account");
+  return peer;
+}
+
+/** That peer's writable fields with another CIDR. */
+export function otherAccountPeering(sim: AtlasSimulator, routeTableCidrBlock: string) {
+  const { accepterRegionName, awsAccountId, containerId, vpcId } = otherAccountPeer(sim);
+  return { accepterRegionName, awsAccountId, containerId, vpcId, routeTableCidrBlock };
+}
+
 /** Every answer a test received (status, headers, body), kept for secret searches. */
 export class Transcript {
   readonly texts: string[] = [];

@@ -284,20 +284,16 @@ describe("parseCommand: partial changes, plan, watch, peers, audit", () => {
       id: "chg-1",
       wait: { intervalMs: 10_000 },
     });
-    expect(
-      parsed("peers-list", [
-        "peers",
-        "list",
-        "--group",
-        GROUP,
-        "--provider",
-        "gcp",
-        "--page",
-        "2",
-        "--limit",
-        "5",
-      ]),
-    ).toMatchObject({ groupId: GROUP, query: { providerName: "GCP", pageNum: 2, itemsPerPage: 5 } });
+    expect(parsed("peers-list", ["peers", "list", "--group", GROUP, "--provider", "gcp"])).toMatchObject({
+      query: { groupId: GROUP, provider: "GCP" },
+    });
+    // --q and --find are one option under two names: the id to find a peering by.
+    for (const flag of ["--q", "--find"]) {
+      expect(parsed("peers-list", ["peers", "list", "--group", GROUP, flag, "pcx-0a1b"]).query).toEqual({
+        groupId: GROUP,
+        q: "pcx-0a1b",
+      });
+    }
     expect(parsed("peers-get", ["peers", "get", "--group", GROUP, PEER])).toMatchObject({ peerId: PEER });
     expect(parsed("audit", ["audit", "--group", GROUP, "--since", "2026-11-01", "--all"])).toMatchObject({
       query: { groupId: GROUP, since: "2026-11-01" },
@@ -312,6 +308,8 @@ describe("parseCommand: partial changes, plan, watch, peers, audit", () => {
     [["peers", "list"], "peers list", /missing --group \(or MONGODB_ATLAS_PROJECT_ID\)/],
     [["peers", "get", "--group", GROUP], "peers get", /needs one --peer/],
     [["peers", "list", "--group", GROUP, "--provider", "IBM"], "peers list", /AWS, AZURE or GCP/],
+    [["peers", "list", "--group", GROUP, "--q", "a", "--find", "b"], "peers list", /--q or --find, not both/],
+    [["peers", "list", "--group", GROUP, "--page", "2"], "peers list", /unknown option --page/],
     [["audit", "--group", GROUP, "--limit", "x"], "audit", /--limit must be a positive integer/],
     [["plan", "--group", GROUP, "--peer", PEER], "plan", /missing peering options/],
   ])("refuses %j with a hint at %s --help", (argv, command, message) => {

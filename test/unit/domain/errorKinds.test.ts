@@ -21,6 +21,11 @@ import { SLACK_ANSWER_BY_KIND, slackRefusalText } from "../../../src/channels/sl
 import { AccepterAccountsError } from "../../../src/domain/accepter/accounts.js";
 import { ERROR_KINDS, GatewayError } from "../../../src/domain/errors.js";
 import { ATLAS_VIOLATION_CODES } from "../../../src/domain/peering/atlasErrorCodes.js";
+import {
+  OverlappingAtlasCidrBlockError,
+  OverlappingCidrBlockError,
+  PolicyRefusedError,
+} from "../../../src/domain/policy/errors.js";
 import { RequestValidationError } from "../../../src/domain/validation.js";
 import {
   AtlasCredentialsError,
@@ -40,6 +45,7 @@ import {
 } from "../../../src/ports/ChangeStore.js";
 import { CursorKeyError } from "../../../src/ports/CursorSealer.js";
 import { ResponseTooLargeError, TransportError } from "../../../src/ports/HttpTransport.js";
+import { PolicyUnavailableError } from "../../../src/ports/ProjectPolicySource.js";
 import { SchedulingError } from "../../../src/ports/RecheckScheduler.js";
 import { SlackSecretError } from "../../../src/ports/SlackSigningSecrets.js";
 import { ChangeRateLimitedError } from "../../../src/usecases/changeRate.js";
@@ -78,7 +84,7 @@ const SAMPLES: Record<string, () => GatewayError> = {
   AtlasCredentialsRefusedError: () => new AtlasCredentialsRefusedError("5f1e2d3c4b5a69788796a5b4", 401),
   AtlasUnavailableError: () => new AtlasUnavailableError("Atlas could not be reached", 503, 4),
   DigestError: () => new DigestError("unsupported algorithm"),
-  AtlasBudgetEmptyError: () => new AtlasBudgetEmptyError(1_764_331_260_000),
+  AtlasBudgetEmptyError: () => new AtlasBudgetEmptyError(1_764_331_260_000, 1_764_331_200_000),
   TokenEndpointError: () => new TokenEndpointError("refused", "TOKEN_REFUSED", false, 401),
   EventPublishError: () => new EventPublishError("bus failed"),
   ChangeStoreError: () => new ChangeStoreError("GetItem failed"),
@@ -104,9 +110,33 @@ const SAMPLES: Record<string, () => GatewayError> = {
   PeerNotFoundError: () => new PeerNotFoundError("5f1e2d3c4b5a69788796a5b4", "5f1e2d3c4b5a69788796a5c9"),
   PeerUnreadableError: () => new PeerUnreadableError("5f1e2d3c4b5a69788796a5c9", "Atlas answered 503"),
   AccepterAccountsError: () => new AccepterAccountsError("awsAccounts.111122223333.roleArn: is required"),
+  PolicyUnavailableError: () => new PolicyUnavailableError("malformed", "projects.*.aws.cidr: unknown key"),
+  PolicyRefusedError: () =>
+    new PolicyRefusedError([
+      {
+        path: "peering.routeTableCidrBlock",
+        value: "192.168.10.0/24",
+        rule: "projects.*.aws.cidrs",
+        allowed: ["10.0.0.0/8"],
+        message:
+          "peering.routeTableCidrBlock: 192.168.10.0/24 is outside the project's allowed CIDRs (policy projects.*.aws.cidrs: 10.0.0.0/8)",
+      },
+    ]),
+  OverlappingCidrBlockError: () =>
+    new OverlappingCidrBlockError({
+      path: "routeTableCidrBlock",
+      cidr: "10.8.0.0/24",
+      findings: [{ kind: "peer", peerId: "5f1e2d3c4b5a69788796a5c9", cidr: "10.8.0.0/21" }],
+    }),
+  OverlappingAtlasCidrBlockError: () =>
+    new OverlappingAtlasCidrBlockError({
+      path: "routeTableCidrBlock",
+      cidr: "192.168.248.0/24",
+      findings: [{ kind: "atlas", containerId: "5f1e2d3c4b5a69788796a5d1", cidr: "192.168.248.0/21" }],
+    }),
 };
 /** Bases that are never thrown themselves. */
-const ABSTRACT = new Set(["HttpProblemError", "SecretProblemError"]);
+const ABSTRACT = new Set(["HttpProblemError", "SecretProblemError", "GuardrailRefusal"]);
 const CALLERS_FAULT = new Set([
   "invalid",
   "unauthenticated",
@@ -120,8 +150,19 @@ const CALLERS_FAULT = new Set([
 /** A drop-in route: errors there carry Atlas's ApiError members. */
 const DROP_IN = "/api/atlas/v2/groups/5f1e2d3c4b5a69788796a5b4/peers/5f1e2d3c4b5a69788796a5c1";
 /** Gateway codes for a request Atlas would refuse itself, and the Atlas codes they may be answered with. */
-const REQUEST_FAULTS = new Set(["validation", "malformed-json", "json-shape"]);
-const ATLAS_OWN: readonly string[] = [...ATLAS_VIOLATION_CODES, "MALFORMED_JSON"];
+const REQUEST_FAULTS = new Set([
+  "validation",
+  "malformed-json",
+  "json-shape",
+  "overlapping-cidr-block",
+  "overlapping-atlas-cidr-block",
+]);
+const ATLAS_OWN: readonly string[] = [
+  ...ATLAS_VIOLATION_CODES,
+  "MALFORMED_JSON",
+  "OVERLAPPING_CIDR_BLOCK",
+  "OVERLAPPING_ATLAS_CIDR_BLOCK",
+];
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });

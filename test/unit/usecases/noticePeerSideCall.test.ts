@@ -6,7 +6,7 @@ import { noticePeerSideCall, type PeerSideCall } from "../../../src/usecases/not
 import { recheckChange } from "../../../src/usecases/recheckChange.js";
 import { submitChange } from "../../../src/usecases/submitChange.js";
 import { GROUP_A, PEER_1, testRegistry } from "../../helpers/callers.js";
-import { fakeChangeDeps } from "../../helpers/changeDeps.js";
+import { fakeChangeDeps, TEST_CADENCE } from "../../helpers/changeDeps.js";
 import { FakeAtlas } from "../../helpers/fakes.js";
 
 const caller = testRegistry().callers[0] as Caller;
@@ -115,6 +115,31 @@ describe("noticePeerSideCall", () => {
       recheck: { kind: "skipped", reason: "being sent" },
     });
     expect(methods(atlas)).toEqual(["PATCH"]);
+  });
+
+  it("looks again at the re-check delay when Atlas has not seen the accept yet, then backs off as before", async () => {
+    const pending = peer("PENDING_ACCEPTANCE", PCX);
+    const { deps, store, scheduler, advance, time } = await waiting(pending);
+    const stored = () => store.changes.get("chg-1") ?? expect.fail("no change chg-1");
+    // Three scheduled looks into the wait: the human-wait backoff is at its ceiling.
+    for (let look = 0; look < 3; look++) {
+      advance(60_000);
+      await recheckChange({ changeId: "chg-1", attempt: stored().attempt }, deps, FAR);
+    }
+    expect(scheduler.scheduled.at(-1)?.at).toBe(time() + TEST_CADENCE.humanWaitMaxMs);
+    // A person accepted; CloudTrail tells the gateway before Atlas knows.
+    advance(10_000);
+    await noticePeerSideCall(call(), deps, FAR);
+    expect(stored()).toMatchObject({ state: "WAITING_FOR_USER", waitingChecks: 1 });
+    expect(scheduler.scheduled.at(-1)).toEqual({
+      changeId: "chg-1",
+      attempt: stored().attempt,
+      at: time() + TEST_CADENCE.recheckDelayMs,
+    });
+    // Only that one: the scheduled look after it backs off again (an event storm cannot make polling dense).
+    advance(TEST_CADENCE.recheckDelayMs);
+    await recheckChange({ changeId: "chg-1", attempt: stored().attempt }, deps, FAR);
+    expect(scheduler.scheduled.at(-1)?.at).toBe(time() + 2 * TEST_CADENCE.recheckDelayMs);
   });
 
   it("throws when the store fails, so the event is retried", async () => {

@@ -115,7 +115,8 @@ export class DynamoDbChangeStore implements ChangeStore {
       throw new RangeError(`update: next.version must be ${expectedVersion + 1}, not ${next.version}.`);
     }
     const connection = options.indexConnection ? connectionEntryOf(next) : undefined;
-    if (notification === undefined && connection === undefined) {
+    const settled = options.settled === true;
+    if (notification === undefined && connection === undefined && !settled) {
       return this.put("PutItem (update change)", {
         Item: encodeChange(next),
         ConditionExpression: "#version = :expected",
@@ -126,6 +127,7 @@ export class DynamoDbChangeStore implements ChangeStore {
     const TransactItems = updateChangeItems(this.tableName, next, expectedVersion, {
       notification,
       connection,
+      settled,
     });
     const failed = await transactWrite("TransactWriteItems (update change)", () =>
       this.doc.send(new TransactWriteCommand({ TransactItems })),

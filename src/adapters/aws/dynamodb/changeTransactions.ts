@@ -13,6 +13,7 @@ import {
   encodeIdempotency,
   encodeLock,
 } from "./codec.js";
+import { encodeSettled, settledPeeringOf } from "./driftCodec.js";
 import { encodeNotification } from "./notificationCodec.js";
 import { PK } from "./table.js";
 
@@ -74,7 +75,11 @@ export function updateChangeItems(
   tableName: string,
   next: ChangeRecord,
   expectedVersion: number,
-  extras: { notification?: Notification | undefined; connection?: ConnectionEntry | undefined },
+  extras: {
+    notification?: Notification | undefined;
+    connection?: ConnectionEntry | undefined;
+    settled?: boolean | undefined;
+  },
 ): TransactItems {
   const items: TransactItems = [
     {
@@ -99,5 +104,8 @@ export function updateChangeItems(
   }
   if (extras.connection)
     items.push({ Put: { TableName: tableName, Item: encodeConnection(extras.connection) } });
+  // Overwritten: the change that settled last is the baseline (one change per peering at a time, by the lock).
+  if (extras.settled)
+    items.push({ Put: { TableName: tableName, Item: encodeSettled(settledPeeringOf(next)) } });
   return items;
 }

@@ -84,6 +84,7 @@ export function decodeChange(item: Item): ChangeRecord {
     ...optional("acceptance", read.optionalMap("acceptance") as ChangeRecord["acceptance"]),
     // The gateway's last run on the peer's AWS side: a map of text and numbers (peerSide.ts).
     ...optional("peerSide", peerSideOf(read.optionalMap("peerSide"))),
+    ...optional("accepterAccountId", read.optionalString("accepterAccountId")),
     history: read.list("history") as Transition[],
     createdAt: read.number("createdAt"),
     updatedAt: read.number("updatedAt"),

@@ -56,6 +56,9 @@ export function decodeNotification(item: Item): Notification {
     ...(typeof item.warning === "object" && item.warning !== null
       ? { warning: item.warning as NonNullable<Notification["warning"]> }
       : {}),
+    ...(typeof item.drift === "object" && item.drift !== null
+      ? { drift: item.drift as NonNullable<Notification["drift"]> }
+      : {}),
     pending: pending as NotificationTarget[],
     revision: number("revision"),
     attempts: number("attempts"),

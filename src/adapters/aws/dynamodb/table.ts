@@ -143,7 +143,9 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
  * - audit record `AUDIT#<groupId>` / `<at, 15 digits>#<id>`: every AuditRecord field and `expiresAt`; one
  *   partition per project, so a project's trail is one Query in time order (`AUDIT#-` holds records without
  *   a project, e.g. an unauthenticated request to a route without ids);
- * - seen signature `SIG#<sha256 hex of the signature>` / `SIG`: `expiresAt` only.
+ * - seen signature `SIG#<sha256 hex of the signature>` / `SIG`: `expiresAt` only;
+ * - the drift check's settled peering `SETTLED#<groupId>#<peerId>` (in the `due` index under `DRIFT`) and its
+ *   run `DRIFT#RUN`: see driftCodec.ts.
  */
 
 /** The audit partition of records without a project. */

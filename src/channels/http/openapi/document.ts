@@ -9,6 +9,8 @@ import { paths } from "./paths.js";
 import { problemResponses } from "./problems.js";
 import { requestSchemas } from "./requestSchemas.js";
 import { responseSchemas } from "./schemas.js";
+// Registers the inventory's body in `responseSchemas` (kept apart to keep schemas.ts short).
+import "./inventorySchemas.js";
 
 type Json = Record<string, unknown>;
 
@@ -126,7 +128,7 @@ export function buildOpenApiDocument(version: string): Json {
         "drop-in routes, the gateway's own change API, its audit trail and the Slack command.",
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
-    tags: ["Atlas drop-in", "Changes", "Audit", "Slack", "Meta"].map((name) => ({ name })),
+    tags: ["Atlas drop-in", "Changes", "Inventory", "Audit", "Slack", "Meta"].map((name) => ({ name })),
     paths: paths(),
     components: {
       schemas: { ...components(requestSchemas, "input"), ...components(responseSchemas, "output") },

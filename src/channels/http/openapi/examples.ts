@@ -125,6 +125,31 @@ export const dryRunExamples = {
       diff: [{ field: "routeTableCidrBlock", current: "10.9.0.0/21", desired: "10.15.0.0/24" }],
       changes: ["routeTableCidrBlock: 10.9.0.0/21 → 10.15.0.0/24"],
       warnings: [],
+      verdict: { allowed: true, policy: "allowed", overlap: "clear" },
+      current: { id: PEER, ...awsPeering, routeTableCidrBlock: "10.9.0.0/21", statusName: "AVAILABLE" },
+    },
+  },
+  refused: {
+    summary: "A change the project policy would refuse (nothing would be sent)",
+    value: {
+      dryRun: true,
+      ...change,
+      noop: false,
+      merged: { ...awsPeering, routeTableCidrBlock: "192.168.10.0/24" },
+      diff: [{ field: "routeTableCidrBlock", current: "10.9.0.0/21", desired: "192.168.10.0/24" }],
+      changes: ["routeTableCidrBlock: 10.9.0.0/21 → 192.168.10.0/24"],
+      warnings: [],
+      verdict: {
+        allowed: false,
+        policy: "refused",
+        overlap: "not checked",
+        refusal: {
+          status: 422,
+          type: "policy-refused",
+          detail:
+            "1 field(s) are outside the project policy: peering.routeTableCidrBlock: 192.168.10.0/24 is outside the project's allowed CIDRs (policy projects.*.aws.cidrs: 10.0.0.0/8). Nothing was sent.",
+        },
+      },
       current: { id: PEER, ...awsPeering, routeTableCidrBlock: "10.9.0.0/21", statusName: "AVAILABLE" },
     },
   },

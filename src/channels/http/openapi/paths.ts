@@ -193,6 +193,23 @@ export function paths(): Json {
       },
     ],
     [
+      "/v1/peerings",
+      {
+        get: {
+          operationId: "listPeerings",
+          tags: ["Inventory"],
+          summary: "Every peering of a project (AWS, AZURE, GCP): Atlas status, last change, next action",
+          description: "One answer, no pages; a provider whose list cannot be read is named in `errors`.",
+          parameters: query("inventory"),
+          security: CALLER_SECURITY,
+          responses: {
+            "200": ok("The project's peerings", content("application/json", "PeeringInventory")),
+            ...problems([400, 403, 405, ...COMMON]),
+          },
+        },
+      },
+    ],
+    [
       "/v1/slack/commands",
       {
         post: {

@@ -8,6 +8,7 @@ import * as z from "zod";
 import { auditQuerySchema } from "../../../domain/change/auditQuery.js";
 import { changeListQuerySchema } from "../../../domain/change/listQuery.js";
 import * as fields from "../../../domain/peering/fields.js";
+import { inventoryQuerySchema } from "../../../domain/peering/inventoryQuery.js";
 import { listSchema } from "../../../domain/peering/readQuery.js";
 import { atlasQuerySchema, partialChangeRequestSchema } from "../../../domain/peering/request.js";
 import { peeringSettingsSchemas } from "../../../domain/peering/settings.js";
@@ -62,6 +63,15 @@ const QUERY_DESCRIPTIONS: Array<[z.core.$ZodType, string]> = [
   [changeListQuerySchema.shape.limit, "1 to 100; default 20"],
   [changeListQuerySchema.shape.cursor, "The cursor of the previous page, as returned"],
   [auditQuerySchema.shape.cursor, "The cursor of the previous page, as returned"],
+  [
+    inventoryQuerySchema.shape.q,
+    "Only peerings one of whose ids contains this, ignoring case: pcx-…, vpc-…, the Atlas peer id, a VNet or " +
+      "GCP network name, an account, subscription or project id, the import id, the last change's id",
+  ],
+  [
+    inventoryQuerySchema.shape.provider,
+    "Only this provider's peerings (one Atlas list read instead of three)",
+  ],
 ];
 for (const [schema, description] of QUERY_DESCRIPTIONS) requestSchemas.add(schema, { description });
 
@@ -71,6 +81,7 @@ export const QUERY_SCHEMAS = {
   atlasPeerList: listSchema,
   changeList: changeListQuerySchema,
   audit: auditQuerySchema,
+  inventory: inventoryQuerySchema,
 } as const;
 
 export type QueryName = keyof typeof QUERY_SCHEMAS;

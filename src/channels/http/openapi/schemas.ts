@@ -159,6 +159,24 @@ const fieldChange = z.strictObject({
   desired: z.string(),
 });
 
+/** The guardrails' verdict on a dry run: the project policy and the overlap check (see README "Guardrails"). */
+const guardVerdict = z
+  .strictObject({
+    allowed: z.boolean().describe("False: the change would be refused as `refusal` says, and nothing sent"),
+    policy: z.enum(["none", "allowed", "refused"]).describe("`none`: no policy applies to the project"),
+    overlap: z
+      .enum(["not needed", "allowed by policy", "clear", "refused", "not checked"])
+      .describe(
+        "`not needed`: the CIDR does not change; `not checked`: Atlas could not be read (see warnings)",
+      ),
+    refusal: z.optional(
+      z
+        .looseObject({ status: z.number(), type: z.string(), detail: z.string() })
+        .describe("The problem the change would be answered with (422 policy-refused, 409 overlapping-…)"),
+    ),
+  })
+  .describe("The guardrails' verdict");
+
 export const dryRunAnswer = z
   .strictObject({
     dryRun: z.literal(true),
@@ -171,6 +189,7 @@ export const dryRunAnswer = z
     diff: z.array(fieldChange),
     changes: z.array(z.string()).describe("The diff in words: `field: current → desired`"),
     warnings: z.array(z.string()),
+    verdict: guardVerdict,
     refusal: z.optional(z.string().describe("Why the change must not be sent at all")),
     current: z.nullable(z.record(z.string(), z.unknown())).describe("The peer as Atlas has it"),
   })

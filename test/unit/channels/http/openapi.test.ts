@@ -32,6 +32,7 @@ const ROUTE_KINDS: Record<Route["kind"], true> = {
   "get-change": true,
   "cancel-change": true,
   audit: true,
+  "list-peerings": true,
   openapi: true,
 };
 
