@@ -59,6 +59,7 @@ describe("serverless package (offline, no AWS credentials)", () => {
       "GET /v1/openapi.json",
       "GET /v1/peering-changes",
       "GET /v1/peering-changes/{id}",
+      "GET /v1/peerings",
       "PATCH /api/atlas/v1.0/groups/{groupId}/peers/{peerId}",
       "PATCH /api/atlas/v2/groups/{groupId}/peers/{peerId}",
       "POST /v1/peering-changes",
