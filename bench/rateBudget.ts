@@ -59,7 +59,8 @@ async function runOnce(variant: Variant, budget: string | undefined, o: RateBudg
       RECHECK_DELAY_SECONDS: "0.5",
       RATE_LIMIT_BURST: "1000",
       RATE_LIMIT_PER_MINUTE: "6000",
-      ...(budget === undefined ? {} : { ATLAS_RATE_BUDGET: budget }),
+      // As shipped (auto) unless the run says otherwise: the stack's own setting is a bucket that never empties.
+      ATLAS_RATE_BUDGET: budget ?? "auto",
     };
     const start = (t: Variant["http"]) => stack.start(t.spec, t.codeDir, extra).then((s) => s.fn);
     const http = await Promise.all(Array.from({ length: o.httpEnvironments }, () => start(variant.http)));

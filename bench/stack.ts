@@ -133,6 +133,10 @@ function endpointsOf({ secrets, dynamo, scheduler, bus, sim }: StandIns): Record
     // The bench times the gateway, not the per-caller change limit: its one caller sends hundreds of changes.
     RATE_LIMIT_PER_MINUTE: "6000",
     RATE_LIMIT_BURST: "1000",
+    // Likewise Atlas's budget: the simulator reports Atlas's default bucket, which hundreds of back-to-back
+    // changes drain (the gateway then rightly holds PATCHes back). A bucket that never empties keeps its cost
+    // (one conditional UpdateItem per Atlas call) in every figure; §7 measures the budget itself.
+    ATLAS_RATE_BUDGET: "1000000/1000000/1",
   };
 }
 
